@@ -1,4 +1,24 @@
 /** The feature modules, one per area of administration. */
 import { DomainsModule } from './domains/domains.module.js';
+import { AccountsModule } from './accounts/accounts.module.js';
+import { AliasesModule } from './aliases/aliases.module.js';
+import { MailingListsModule } from './mailing-lists/mailing-lists.module.js';
+import { GroupsModule } from './groups/groups.module.js';
+import { ClassesOfServiceModule } from './classes-of-service/classes-of-service.module.js';
+import { WordListsModule } from './word-lists/word-lists.module.js';
+import { AdminsModule } from './admins/admins.module.js';
+import { PermissionSetsModule } from './permission-sets/permission-sets.module.js';
+import { ApiKeysModule } from './api-keys/api-keys.module.js';
 
-export const FEATURE_MODULES = [DomainsModule];
+export const FEATURE_MODULES = [
+  DomainsModule,
+  AccountsModule,
+  AliasesModule,
+  MailingListsModule,
+  GroupsModule,
+  ClassesOfServiceModule,
+  WordListsModule,
+  AdminsModule,
+  PermissionSetsModule,
+  ApiKeysModule,
+];
