@@ -1,0 +1,2 @@
+// Filled in by the accounts work: the one resolver of ARCHITECTURE.md section 5.
+export {};
