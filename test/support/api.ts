@@ -93,6 +93,7 @@ export async function startTestApi(overrides: Partial<ApiConfig> = {}) {
   }
 
   return {
+    app,
     baseUrl,
     prisma: db.prisma,
     config,

@@ -1,4 +1,11 @@
 import { Module } from '@nestjs/common';
+import { AliasesController } from './aliases.controller.js';
+import { AliasesResolver } from './aliases.resolver.js';
+import { AliasesService } from './aliases.service.js';
 
-@Module({})
+@Module({
+  controllers: [AliasesController],
+  providers: [AliasesService, AliasesResolver],
+  exports: [AliasesService],
+})
 export class AliasesModule {}

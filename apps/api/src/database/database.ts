@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyMigrations, createPrismaClient, startEmbeddedPostgres, type PrismaClient } from '@schoolmail/prisma';
 import type { ApiConfig } from '../config.js';
@@ -18,6 +18,7 @@ export async function openDatabase(config: ApiConfig, log: (line: string) => voi
   if (!url) {
     const dataDir = join(config.dataDir, 'pg');
     mkdirSync(config.dataDir, { recursive: true });
+    allowPostgresUserIn(config.dataDir, log);
     log(`starting embedded PostgreSQL in ${dataDir} on 127.0.0.1:${config.embeddedPostgresPort}`);
     const server = await startEmbeddedPostgres({ dataDir, port: config.embeddedPostgresPort });
     url = server.url;
@@ -34,4 +35,18 @@ export async function openDatabase(config: ApiConfig, log: (line: string) => voi
       await stopServer();
     },
   };
+}
+
+/**
+ * Run as root, the embedded server runs as the `postgres` OS user (PostgreSQL refuses
+ * root), which must be able to traverse the data directory to reach its own `pg` folder.
+ * Files in it keep their own modes (the admin password file stays 0600).
+ */
+function allowPostgresUserIn(dataDir: string, log: (line: string) => void) {
+  if (process.getuid?.() !== 0) return;
+  const mode = statSync(dataDir).mode & 0o777;
+  if ((mode & 0o001) === 0) {
+    chmodSync(dataDir, mode | 0o011);
+    log(`made ${dataDir} traversable (not readable) for the postgres user`);
+  }
 }
