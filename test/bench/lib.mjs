@@ -1,0 +1,103 @@
+// Shared helpers of the benchmarks: start the built server on a fresh data directory, a
+// small HTTP client, and latency statistics.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = join(import.meta.dirname, '../..');
+
+export async function startServer(extraEnv = {}) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'schoolmail-bench-'));
+  const port = 20000 + Math.floor(Math.random() * 30000);
+  const child = spawn(process.execPath, [join(root, 'apps/api/dist/main.js')], {
+    env: {
+      ...process.env,
+      SCHOOLMAIL_DATA_DIR: dataDir,
+      SCHOOLMAIL_PG_PORT: String(port + 1),
+      HTTP_PORT: String(port),
+      HTTP_HOST: '127.0.0.1',
+      NODE_ENV: 'production',
+      SCHOOLMAIL_ADMIN_PASSWORD: 'bench-password-1',
+      ...extraEnv,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${base}/api/health`)).ok) break;
+    } catch {}
+    if (i > 300) throw new Error('server did not start');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const staff = await login(base, 'admin', 'bench-password-1');
+  return {
+    base,
+    staff,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function login(base, username, password) {
+  const response = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  const body = await response.json();
+  if (!response.ok) throw new Error(`login ${username}: ${JSON.stringify(body)}`);
+  return client(base, body.accessToken);
+}
+
+export function client(base, token) {
+  const call = async (method, path, body) => {
+    const response = await fetch(`${base}/api/v1${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await response.text();
+    const parsed = text ? JSON.parse(text) : null;
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text.slice(0, 500)}`);
+    return parsed;
+  };
+  return {
+    token,
+    get: (path) => call('GET', path),
+    post: (path, body) => call('POST', path, body ?? {}),
+  };
+}
+
+export function percentile(samples, p) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+export async function timeIt(fn) {
+  const start = process.hrtime.bigint();
+  await fn();
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+/** Requests per second of `request` with `concurrency` workers for `seconds`. */
+export async function throughput(request, { concurrency = 16, seconds = 5 } = {}) {
+  const end = Date.now() + seconds * 1000;
+  let count = 0;
+  const latencies = [];
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (Date.now() < end) {
+        latencies.push(await timeIt(request));
+        count++;
+      }
+    }),
+  );
+  return { perSecond: count / seconds, p50: percentile(latencies, 50), p95: percentile(latencies, 95) };
+}
+
+export const fmt = (n, digits = 1) => n.toLocaleString('en-US', { maximumFractionDigits: digits });
