@@ -113,12 +113,18 @@ function hasPermission(grant: Grant, action: Permission['action'], subject: Subj
   return permissions === 'all' || permissions.some((p) => p.action === action && p.subject === subject);
 }
 
-/** An object of `subjectName` placed at `domain`, to ask "could I do X there?". */
-export function probeAt(subjectName: SubjectName, domain: DomainScope) {
+/**
+ * An object of `subjectName` placed at `domain`, to ask "could I do `action` there?".
+ * Deleting a domain is asked of a sub-domain, since no delegated admin may delete the root
+ * of its own subtree.
+ */
+export function probeAt(subjectName: SubjectName, domain: DomainScope, action?: Permission['action']) {
   const inDomain = { domainId: domain.domainId, domain: { path: domain.path, depth: domain.depth } };
   switch (subjectName) {
     case 'Domain':
-      return caslSubject('Domain', { id: domain.domainId, path: domain.path, depth: domain.depth } as never);
+      return action === 'delete'
+        ? caslSubject('Domain', { path: `${domain.path}sub/`, depth: domain.depth + 1 } as never)
+        : caslSubject('Domain', { id: domain.domainId, path: domain.path, depth: domain.depth } as never);
     case 'WordList':
       return caslSubject('WordList', { scope: 'domain', ...inDomain } as never);
     case 'Admin':
@@ -153,5 +159,5 @@ export function canGrant(principal: Principal, ability: AppAbility, grant: Grant
         target.path.startsWith(held.scope.path),
     );
   }
-  return grant.permissions.every((permission) => ability.can(permission.action, probeAt(permission.subject, target)));
+  return grant.permissions.every((permission) => ability.can(permission.action, probeAt(permission.subject, target, permission.action)));
 }

@@ -1,4 +1,5 @@
-import { Inject, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { Inject, Injectable, SetMetadata, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { createHash } from 'node:crypto';
 import { from, of, switchMap, tap, type Observable } from 'rxjs';
 import { PRISMA, type Database } from '../database/database.js';
@@ -20,6 +21,14 @@ export class ETagInterceptor implements NestInterceptor {
   }
 }
 
+const NO_REPLAY_KEY = 'schoolmail:no-idempotency-replay';
+
+/**
+ * For creates whose response holds a secret shown once (API keys): the response is never
+ * stored, so the secret never rests in the database; such a POST ignores Idempotency-Key.
+ */
+export const NoIdempotencyReplay = () => SetMetadata(NO_REPLAY_KEY, true);
+
 /**
  * `Idempotency-Key` on POST: the first response (status and body) is remembered for the
  * principal and key for 24 hours and replayed to a retry, so a CMS that retries after a
@@ -27,10 +36,13 @@ export class ETagInterceptor implements NestInterceptor {
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
-  constructor(@Inject(PRISMA) private readonly prisma: Database) {}
+  constructor(
+    @Inject(PRISMA) private readonly prisma: Database,
+    private readonly reflector: Reflector,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (context.getType() !== 'http') return next.handle();
+    if (context.getType() !== 'http' || this.reflector.get(NO_REPLAY_KEY, context.getHandler())) return next.handle();
     const request = context.switchToHttp().getRequest<RequestWithActor>();
     const rawKey = request.headers['idempotency-key'];
     const key = Array.isArray(rawKey) ? rawKey[0] : rawKey;

@@ -71,7 +71,8 @@ export class DomainsService {
         subject('Domain', { path: `${parent?.path ?? '/'}new/`, depth: (parent?.depth ?? -1) + 1 } as never),
       );
       if (await tx.domain.findUnique({ where: { name: input.name } })) throw AppError.conflict(`domain ${input.name} already exists`, 'name');
-      const classOfService = input.classOfService ? await usableClassOfService(tx, actor.ability, input.classOfService) : null;
+      const newPath = `${parent?.path ?? '/'}new/`;
+      const classOfService = input.classOfService ? await usableClassOfService(tx, actor.ability, input.classOfService, 'classOfService', newPath) : null;
       const created = await tx.domain.create({
         data: {
           name: input.name,
@@ -122,7 +123,7 @@ export class DomainsService {
       const before = presentDomain(row);
       const data: Prisma.DomainUncheckedUpdateInput = { version: { increment: 1 } };
       if (input.classOfService !== undefined) {
-        data.classOfServiceId = input.classOfService === null ? null : (await usableClassOfService(tx, actor.ability, input.classOfService)).id;
+        data.classOfServiceId = input.classOfService === null ? null : (await usableClassOfService(tx, actor.ability, input.classOfService, 'classOfService', row.path)).id;
       }
       if (input.status) data.status = input.status;
       if (input.branding) {

@@ -1,4 +1,11 @@
 import { Module } from '@nestjs/common';
+import { GroupsController } from './groups.controller.js';
+import { GroupsResolver } from './groups.resolver.js';
+import { GroupsService } from './groups.service.js';
 
-@Module({})
+@Module({
+  controllers: [GroupsController],
+  providers: [GroupsService, GroupsResolver],
+  exports: [GroupsService],
+})
 export class GroupsModule {}
