@@ -5,6 +5,7 @@
  * the stock CLI works on the same folder where it is available.
  */
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 import { readFileSync, readdirSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -21,6 +22,8 @@ export const prismaDir = (() => {
 })();
 export const schemaPath = join(prismaDir, 'schema.prisma');
 export const migrationsDir = join(prismaDir, 'migrations');
+/** Functions and triggers, kept apart because the engine splits migration scripts on ';'. */
+export const routinesDir = join(prismaDir, 'routines');
 
 /** The two WebAssembly calls we need (Node's global; @types/node 20 does not declare it). */
 interface WasmApi {
@@ -113,12 +116,34 @@ function migrationList() {
 const SNAPSHOT = 'schema.snapshot.prisma';
 const noFilters = { externalTables: [], externalEnums: [] };
 
-/** Applies every migration in prisma/migrations not yet recorded; returns their names. */
+/**
+ * Applies every migration in prisma/migrations not yet recorded, then (re)creates the
+ * database routines of prisma/routines (idempotent scripts: CREATE OR REPLACE, DROP ... IF
+ * EXISTS). Returns the names of the migrations applied.
+ */
 export async function applyMigrations(connectionString: string, log: (line: string) => void = () => {}) {
   const { appliedMigrationNames } = await withSchemaEngine(connectionString, log, (engine) =>
     engine.applyMigrations({ migrationsList: migrationList(), filters: noFilters }),
   );
+  await applyRoutines(connectionString);
   return appliedMigrationNames;
+}
+
+async function applyRoutines(connectionString: string) {
+  const scripts = existsSync(routinesDir) ? readdirSync(routinesDir).filter((f) => f.endsWith('.sql')).sort() : [];
+  if (!scripts.length) return;
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    await client.query('BEGIN');
+    for (const script of scripts) await client.query(readFileSync(join(routinesDir, script), 'utf8'));
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    await client.end();
+  }
 }
 
 /**

@@ -37,13 +37,21 @@ export interface AccessibleWhere {
 
 /**
  * `accessibleBy(ability, 'read').Account` is the condition to put in the `where` of every
- * list: the database filters, never the application. When the ability allows nothing the
- * condition matches nothing (`{ OR: [] }`).
+ * list: the database filters, never the application. When the ability allows nothing, the
+ * condition matches no row: CASL says so with `{ OR: [] }`, which Prisma drops silently
+ * inside `AND: [...]` (matching everything), so it is replaced by `{ id: { in: [] } }`.
  */
 export function accessibleBy(ability: AppAbility, action = 'read'): AccessibleWhere {
   const query = caslAccessibleBy(ability, action);
-  return new Proxy({} as AccessibleWhere, { get: (_, model) => query.ofType(model as never) });
+  return new Proxy({} as AccessibleWhere, {
+    get: (_, model) => {
+      const where = query.ofType(model as never) as { OR?: unknown[] };
+      return Array.isArray(where.OR) && where.OR.length === 0 && Object.keys(where).length === 1 ? NOTHING : where;
+    },
+  });
 }
+
+export const NOTHING = Object.freeze({ id: { in: [] as never[] } });
 
 export type PrismaQuery<T extends Model<object, string> = Model<object, string>> = PrismaQueryOf<Prisma.TypeMap, T>;
 export type WhereInput<TModelName extends Prisma.ModelName> = WhereInputOf<Prisma.TypeMap, TModelName>;

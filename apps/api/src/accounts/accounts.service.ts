@@ -1,0 +1,198 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { accessibleBy, ForbiddenError, probeAt, subject } from '@schoolmail/rbac';
+import { loadEffectiveSettings } from '@schoolmail/mail-engine';
+import type { Prisma } from '@schoolmail/prisma';
+import { PRISMA, type Database } from '../database/database.js';
+import { AuditService } from '../audit/audit.service.js';
+import type { Actor } from '../common/actor.js';
+import { AppError } from '../common/errors.js';
+import { parseInput } from '../common/validation.js';
+import { decodeCursor, keyset } from '../common/pagination.js';
+import { assertVersion } from '../common/etag.js';
+import { saveToggles } from '../service-toggles/service-toggles.js';
+import { usableClassOfService } from '../classes-of-service/class-of-service.lookup.js';
+import { claimAddress, releaseAddress } from '../addresses/address-registry.js';
+import { hashPassword, schemeOf, verifyPassword } from '../auth/passwords.js';
+import { scopeOf } from '../auth/principals.js';
+import { createAccountInput, listAccountsQuery, setPasswordInput, updateAccountInput } from './account.schemas.js';
+import { accountInclude, domainOfAccounts, presentAccounts, presentOne, visibleAccount, type AccountRow } from './account.view.js';
+
+const UPDATABLE_FIELDS = ['displayName', 'classOfService', 'services', 'status'] as const;
+const MAX_ADDRESS_LENGTH = 254;
+
+/** The full address of `localPart` in `domainName`, or a 400 naming `localPart` when too long (RFC 5321). */
+export function addressIn(localPartValue: string, domainName: string) {
+  const address = `${localPartValue}@${domainName}`;
+  if (address.length > MAX_ADDRESS_LENGTH) {
+    throw AppError.invalid('localPart', `makes the address ${address.length} characters long; at most ${MAX_ADDRESS_LENGTH} are allowed (RFC 5321)`);
+  }
+  return address;
+}
+
+@Injectable()
+export class AccountsService {
+  constructor(
+    @Inject(PRISMA) private readonly prisma: Database,
+    private readonly audit: AuditService,
+  ) {}
+
+  async create(actor: Actor, domainName: string, rawInput: unknown) {
+    const input = parseInput(createAccountInput, rawInput);
+    // Hashing is slow on purpose: do it before the transaction holds any lock.
+    const passwordHash = input.passwordHash ?? (await hashPassword(input.password!));
+    return this.prisma.$transaction(async (tx) => {
+      const domain = await domainOfAccounts(tx, actor.ability, domainName);
+      ForbiddenError.from(actor.ability).throwUnlessCan('create', probeAt('Account', scopeOf(domain)!));
+      const address = addressIn(input.localPart, domain.name);
+      const classOfService = input.classOfService ? await usableClassOfService(tx, actor.ability, input.classOfService, 'classOfService', domain.path) : null;
+      await claimAddress(tx, address, 'account', domain.id);
+      const created = await tx.account.create({
+        data: {
+          address,
+          localPart: input.localPart,
+          domainId: domain.id,
+          passwordHash,
+          displayName: input.displayName ?? null,
+          classOfServiceId: classOfService?.id ?? null,
+          status: input.status ?? 'active',
+        },
+      });
+      await saveToggles(tx, { accountId: created.id }, input.services, actor.principal.name);
+      const view = await presentOne(tx, await tx.account.findUniqueOrThrow({ where: { id: created.id }, include: accountInclude }));
+      await this.audit.record(tx, actor, { action: 'account.create', subjectType: 'Account', subjectId: address, domain, after: view });
+      return view;
+    });
+  }
+
+  async list(actor: Actor, domainName: string, rawQuery: unknown) {
+    const query = parseInput(listAccountsQuery, rawQuery);
+    const domain = await domainOfAccounts(this.prisma, actor.ability, domainName);
+    const filters: Prisma.AccountWhereInput[] = [
+      accessibleBy(actor.ability, 'read').Account,
+      query.subtree ? { domain: { is: { path: { startsWith: domain.path } } } } : { domainId: domain.id },
+    ];
+    if (query.q) {
+      filters.push({ OR: [{ address: { contains: query.q.toLowerCase() } }, { displayName: { contains: query.q, mode: 'insensitive' } }] });
+    }
+    const nullableSort = query.sort === 'displayName';
+    const page = keyset<AccountRow>({
+      sortField: query.sort,
+      direction: query.order,
+      limit: query.limit,
+      cursor: nullableSort ? undefined : query.cursor,
+      parseValue: query.sort === 'createdAt' ? parseDateCursor : undefined,
+    });
+    if (nullableSort && query.cursor) filters.push(afterDisplayName(query.cursor, query.order));
+    const rows = await this.prisma.account.findMany({
+      where: { AND: [...filters, page.where] },
+      orderBy: page.orderBy as never,
+      take: page.take,
+      include: accountInclude,
+    });
+    const { items, nextCursor } = page.page(rows, (row) => row);
+    return { items: await presentAccounts(this.prisma, items), nextCursor };
+  }
+
+  async get(actor: Actor, address: string) {
+    return presentOne(this.prisma, await visibleAccount(this.prisma, actor.ability, address));
+  }
+
+  async update(actor: Actor, address: string, rawInput: unknown, expectedVersion?: number) {
+    const input = parseInput(updateAccountInput, rawInput);
+    return this.prisma.$transaction(async (tx) => {
+      const row = await visibleAccount(tx, actor.ability, address);
+      // Field by field: a mailbox owner may change its password, not its own limits.
+      const fields = Object.keys(input);
+      for (const field of fields.length ? fields : UPDATABLE_FIELDS) {
+        ForbiddenError.from(actor.ability).throwUnlessCan('update', subject('Account', row), field);
+      }
+      assertVersion(row.version, expectedVersion);
+      const before = await presentOne(tx, row);
+      const data: Prisma.AccountUncheckedUpdateManyInput = { version: { increment: 1 } };
+      if (input.displayName !== undefined) data.displayName = input.displayName;
+      if (input.status) data.status = input.status;
+      if (input.classOfService !== undefined) {
+        data.classOfServiceId = input.classOfService === null ? null : (await usableClassOfService(tx, actor.ability, input.classOfService, 'classOfService', row.domain.path)).id;
+      }
+      const updated = await tx.account.updateMany({ where: { id: row.id, version: row.version }, data });
+      if (updated.count === 0) throw new AppError('PRECONDITION_FAILED', 'the account changed while this update ran; read it again and retry');
+      await saveToggles(tx, { accountId: row.id }, input.services, actor.principal.name);
+      const after = await presentOne(tx, await tx.account.findUniqueOrThrow({ where: { id: row.id }, include: accountInclude }));
+      await this.audit.record(tx, actor, { action: 'account.update', subjectType: 'Account', subjectId: row.address, domain: row.domain, before, after });
+      return after;
+    });
+  }
+
+  /**
+   * Sets a new password (hashed here) or a pre-hashed one. A mailbox owner changing its own
+   * password proves it knows the current one, and may not send a hash.
+   */
+  async setPassword(actor: Actor, address: string, rawInput: unknown, expectedVersion?: number) {
+    const input = parseInput(setPasswordInput, rawInput);
+    const row = await visibleAccount(this.prisma, actor.ability, address);
+    ForbiddenError.from(actor.ability).throwUnlessCan('update', subject('Account', row), 'password');
+    assertVersion(row.version, expectedVersion);
+    if (actor.principal.kind === 'user') {
+      if (input.passwordHash !== undefined) throw AppError.invalid('passwordHash', 'a mailbox owner sets a password, not a hash');
+      if (input.currentPassword === undefined) throw AppError.invalid('currentPassword', 'is required to change your own password');
+      const stored = await this.prisma.account.findUniqueOrThrow({ where: { id: row.id }, select: { passwordHash: true } });
+      if (!(await verifyPassword(input.currentPassword, stored.passwordHash))) {
+        throw new AppError('FORBIDDEN', 'currentPassword: is not the current password', { errors: [{ field: 'currentPassword', message: 'is not the current password' }] });
+      }
+    }
+    const passwordHash = input.passwordHash ?? (await hashPassword(input.password!));
+    await this.prisma.$transaction(async (tx) => {
+      const updated = await tx.account.updateMany({ where: { id: row.id, version: row.version }, data: { passwordHash, version: { increment: 1 } } });
+      if (updated.count === 0) throw new AppError('PRECONDITION_FAILED', 'the account changed while the password was being set; retry');
+      await this.audit.record(tx, actor, {
+        action: 'account.set-password',
+        subjectType: 'Account',
+        subjectId: row.address,
+        domain: row.domain,
+        before: { address: row.address, version: row.version },
+        after: { address: row.address, version: row.version + 1, passwordChanged: true, scheme: schemeOf(passwordHash) },
+      });
+    });
+  }
+
+  async remove(actor: Actor, address: string, expectedVersion?: number) {
+    await this.prisma.$transaction(async (tx) => {
+      const row = await visibleAccount(tx, actor.ability, address);
+      ForbiddenError.from(actor.ability).throwUnlessCan('delete', subject('Account', row));
+      assertVersion(row.version, expectedVersion);
+      const before = await presentOne(tx, row);
+      await tx.account.delete({ where: { id: row.id } });
+      await releaseAddress(tx, row.address);
+      await this.audit.record(tx, actor, { action: 'account.delete', subjectType: 'Account', subjectId: row.address, domain: row.domain, before });
+    });
+  }
+
+  async effectiveSettings(actor: Actor, address: string) {
+    const row = await visibleAccount(this.prisma, actor.ability, address);
+    return (await loadEffectiveSettings(this.prisma, [row.id])).get(row.id)!;
+  }
+}
+
+function parseDateCursor(raw: unknown) {
+  const date = typeof raw === 'string' ? new Date(raw) : null;
+  if (!date || Number.isNaN(date.getTime())) throw AppError.invalid('cursor', 'is not a cursor this API gave out');
+  return date;
+}
+
+/**
+ * Keyset condition after a cursor on the nullable display name. PostgreSQL sorts NULLs
+ * last when ascending and first when descending; the cursor walks through them by id.
+ */
+function afterDisplayName(cursor: string, order: 'asc' | 'desc'): Prisma.AccountWhereInput {
+  const { value, id: rawId } = decodeCursor(cursor);
+  const id = Number(rawId);
+  if ((value !== null && typeof value !== 'string') || !Number.isInteger(id)) throw AppError.invalid('cursor', 'is not a cursor this API gave out');
+  if (order === 'asc') {
+    return value === null
+      ? { displayName: null, id: { gt: id } }
+      : { OR: [{ displayName: { gt: value } }, { displayName: value, id: { gt: id } }, { displayName: null }] };
+  }
+  return value === null
+    ? { OR: [{ displayName: null, id: { lt: id } }, { displayName: { not: null } }] }
+    : { OR: [{ displayName: { lt: value } }, { displayName: value, id: { lt: id } }] };
+}
