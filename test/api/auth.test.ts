@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../../apps/api/src/auth/passwords.js';
+import { hashPassword } from '@schoolmail/mail-engine';
 import { ApiClient, startTestApi, STAFF_PASSWORD, type TestApi } from '../support/api.js';
 
 let api: TestApi;

@@ -1,5 +1,5 @@
 /** Helpers for the account tests: mailboxes, custom read-only admins, and quick pre-hashed passwords. */
-import { hashPassword } from '../../apps/api/src/auth/passwords.js';
+import { hashPassword } from '@schoolmail/mail-engine';
 import type { ApiClient, TestApi } from './api.js';
 import { createAdmin, PASSWORD } from './fixtures.js';
 

@@ -3,7 +3,7 @@
  * straight in the database (so these tests do not depend on the accounts feature) and
  * administrators holding custom permission sets, for the 403-in-scope cases.
  */
-import { hashPassword } from '../../apps/api/src/auth/passwords.js';
+import { hashPassword } from '@schoolmail/mail-engine';
 import type { TestApi } from './api.js';
 import { createAdmin, PASSWORD } from './fixtures.js';
 

@@ -3,7 +3,7 @@
  * built-in role, built through the REST API (domains) and the admin tables (people), so a
  * test starts from a realistic delegation tree in one call.
  */
-import { hashPassword } from '../../apps/api/src/auth/passwords.js';
+import { hashPassword } from '@schoolmail/mail-engine';
 import type { ApiClient, TestApi } from './api.js';
 
 export const PASSWORD = 'correct-horse-1';

@@ -2,7 +2,7 @@
  * Mailboxes made straight in the database, for tests of features that only need accounts
  * to exist (classes of service, word lists), with their Address registry row.
  */
-import { hashPassword } from '../../apps/api/src/auth/passwords.js';
+import { hashPassword } from '@schoolmail/mail-engine';
 import type { TestApi } from './api.js';
 
 export async function createMailbox(api: TestApi, address: string, options: { classOfService?: string; password?: string } = {}) {

@@ -1,5 +1,8 @@
 /**
- * The mail engine (data plane). For now it holds the effective-settings resolver, which the
- * API uses today and the SMTP/POP3/IMAP listeners will use at protocol time.
+ * The mail engine (data plane): SMTP in and out, storage, mailboxes, the queue, content
+ * policy. The API runs it in-process by default; SCHOOLMAIL_ROLE=backend runs it alone.
  */
 export * from './settings/effective-settings.js';
+export * from './auth/passwords.js';
+export * from './config.js';
+export * from './contracts.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { localPart, password, servicesInput } from '../common/validation.js';
 import { pageQuery } from '../common/pagination.js';
-import { isSupportedHash, SUPPORTED_SCHEMES } from '../auth/passwords.js';
+import { isSupportedHash, SUPPORTED_SCHEMES } from '@schoolmail/mail-engine';
 
 export const MAX_BULK_ACCOUNTS = 10_000;
 

@@ -7,7 +7,7 @@ import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/actor.js';
 import { AppError, type ErrorCode } from '../common/errors.js';
 import { parseInput } from '../common/validation.js';
-import { hashPassword } from '../auth/passwords.js';
+import { hashPassword } from '@schoolmail/mail-engine';
 import { scopeOf } from '../auth/principals.js';
 import { domainOfAccounts } from './account.view.js';
 import { bulkCreateInput, createAccountInput, MAX_BULK_ACCOUNTS, type CreateAccountInput } from './account.schemas.js';

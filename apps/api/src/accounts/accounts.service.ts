@@ -12,7 +12,7 @@ import { assertVersion } from '../common/etag.js';
 import { saveToggles } from '../service-toggles/service-toggles.js';
 import { usableClassOfService } from '../classes-of-service/class-of-service.lookup.js';
 import { claimAddress, releaseAddress } from '../addresses/address-registry.js';
-import { hashPassword, schemeOf, verifyPassword } from '../auth/passwords.js';
+import { hashPassword, schemeOf, verifyPassword } from '@schoolmail/mail-engine';
 import { scopeOf } from '../auth/principals.js';
 import { createAccountInput, listAccountsQuery, setPasswordInput, updateAccountInput } from './account.schemas.js';
 import { accountInclude, domainOfAccounts, presentAccounts, presentOne, visibleAccount, type AccountRow } from './account.view.js';

@@ -8,7 +8,7 @@ import { AppError } from '../common/errors.js';
 import { parseInput } from '../common/validation.js';
 import { keyset } from '../common/pagination.js';
 import { assertVersion } from '../common/etag.js';
-import { hashPassword } from '../auth/passwords.js';
+import { hashPassword } from '@schoolmail/mail-engine';
 import { grantOf } from '../auth/principals.js';
 import { createAdminInput, idParam, listAdminsQuery, updateAdminInput } from './admin.schemas.js';
 import { adminAuthorizationInclude, adminViewInclude, presentAdmin, type AdminRow } from './admin.view.js';

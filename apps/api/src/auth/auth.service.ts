@@ -6,7 +6,7 @@ import { API_CONFIG, type ApiConfig } from '../config.js';
 import { AppError } from '../common/errors.js';
 import { parseInput } from '../common/validation.js';
 import type { Actor } from '../common/actor.js';
-import { hashPassword, needsRehash, verifyPassword } from './passwords.js';
+import { hashPassword, needsRehash, verifyPassword } from '@schoolmail/mail-engine';
 import { hashToken, newSecret, SESSION_TOKEN_PREFIX } from './principals.js';
 import { LoginLimiter } from './login-limiter.js';
 

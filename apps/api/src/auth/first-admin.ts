@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from '../database/database.js';
 import type { ApiConfig } from '../config.js';
-import { hashPassword } from './passwords.js';
+import { hashPassword } from '@schoolmail/mail-engine';
 
 /**
  * On a fresh database, creates the first platform staff administrator. Its password comes

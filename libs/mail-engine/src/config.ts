@@ -1,0 +1,74 @@
+import { resolve } from 'node:path';
+import { hostname } from 'node:os';
+
+/** Everything the engine reads from the environment, with its default. */
+export interface EngineConfig {
+  /** This node's name in logs, queue claims and Received headers. */
+  nodeId: string;
+  hostname: string;
+  dataDir: string;
+  smtpPort: number;
+  submissionPort: number;
+  listenHost: string;
+  tls: { certFile?: string; keyFile?: string };
+  /** AUTH without STARTTLS (local trials only). */
+  allowPlainAuth: boolean;
+  maxConnectionsPerClient: number;
+  /** Client networks (CIDR) whose mail is trusted as a local source (skips impersonation and content checks). */
+  trustedNetworks: string[];
+  maxReceivedHeaders: number;
+  queue: {
+    workers: number;
+    /** Seconds to wait before each retry; the last value repeats. */
+    retrySchedule: number[];
+    maxAgeSeconds: number;
+    /** Consecutive temporary failures after which a destination domain is held. */
+    holdAfterFailures: number;
+    /** How often a held destination is probed with one message. */
+    probeIntervalSeconds: number;
+    /** How long a worker's claim on an entry lasts before another may take it over. */
+    claimSeconds: number;
+    pollMilliseconds: number;
+    connectTimeoutMs: number;
+  };
+  /** Subject prefix for messages tagged by a word list. */
+  tagSubjectPrefix: string;
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number) {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  return value;
+}
+
+const list = (raw: string | undefined) => (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+
+export function loadEngineConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
+  const retry = list(env.SCHOOLMAIL_RETRY_SCHEDULE).map(Number);
+  return {
+    nodeId: env.SCHOOLMAIL_NODE_ID ?? hostname(),
+    hostname: env.SCHOOLMAIL_HOSTNAME ?? hostname(),
+    dataDir: resolve(env.SCHOOLMAIL_DATA_DIR ?? 'data'),
+    smtpPort: integer(env, 'SMTP_PORT', 2525),
+    submissionPort: integer(env, 'SUBMISSION_PORT', 2587),
+    listenHost: env.SCHOOLMAIL_MAIL_HOST ?? '0.0.0.0',
+    tls: { certFile: env.SCHOOLMAIL_TLS_CERT || undefined, keyFile: env.SCHOOLMAIL_TLS_KEY || undefined },
+    allowPlainAuth: env.SCHOOLMAIL_ALLOW_PLAIN_AUTH === 'true',
+    maxConnectionsPerClient: integer(env, 'SCHOOLMAIL_MAX_CONNECTIONS_PER_CLIENT', 50),
+    trustedNetworks: list(env.SCHOOLMAIL_TRUSTED_NETWORKS),
+    maxReceivedHeaders: 25,
+    queue: {
+      workers: integer(env, 'SCHOOLMAIL_QUEUE_WORKERS', 8),
+      retrySchedule: retry.length && retry.every((n) => Number.isFinite(n) && n > 0) ? retry : [60, 300, 900, 1800, 3600, 7200, 14400],
+      maxAgeSeconds: integer(env, 'SCHOOLMAIL_QUEUE_MAX_AGE_SECONDS', 5 * 24 * 3600),
+      holdAfterFailures: integer(env, 'SCHOOLMAIL_HOLD_AFTER_FAILURES', 5),
+      probeIntervalSeconds: integer(env, 'SCHOOLMAIL_PROBE_INTERVAL_SECONDS', 300),
+      claimSeconds: integer(env, 'SCHOOLMAIL_QUEUE_CLAIM_SECONDS', 300),
+      pollMilliseconds: integer(env, 'SCHOOLMAIL_QUEUE_POLL_MS', 500),
+      connectTimeoutMs: integer(env, 'SCHOOLMAIL_SMTP_CONNECT_TIMEOUT_MS', 30_000),
+    },
+    tagSubjectPrefix: env.SCHOOLMAIL_TAG_SUBJECT_PREFIX ?? '[Filtered]',
+  };
+}
