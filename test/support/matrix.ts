@@ -155,7 +155,7 @@ export function describeOutcome(outcome: Outcome) {
 
 const GRAPHQL_CODE: Record<number, string> = { 400: 'BAD_USER_INPUT', 403: 'FORBIDDEN', 404: 'NOT_FOUND' };
 
-function send(client: ApiClient, call: RestCall): Promise<ApiResponse> {
+export function send(client: ApiClient, call: RestCall): Promise<ApiResponse> {
   switch (call.method) {
     case 'GET':
       return client.get(call.path);
