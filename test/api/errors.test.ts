@@ -80,3 +80,15 @@ describe('GraphQL limits and errors', () => {
     expect(unauthenticated.errors?.[0].extensions.code).toBe('UNAUTHENTICATED');
   });
 });
+
+describe('pagination over big-integer ids', () => {
+  it('pages through the audit log (BigInt ids) with cursors', async () => {
+    const first = await people.staff.get('/audit-events?limit=2');
+    expect(first.status).toBe(200);
+    expect(first.body.nextCursor).toEqual(expect.any(String));
+    const second = await people.staff.get(`/audit-events?limit=2&cursor=${first.body.nextCursor}`);
+    expect(second.status).toBe(200);
+    expect(second.body.items[0].id).not.toBe(first.body.items[0].id);
+    expect(Number(second.body.items[0].id)).toBeLessThan(Number(first.body.items[1].id));
+  });
+});

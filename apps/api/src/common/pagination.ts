@@ -13,7 +13,8 @@ export const pageQuery = z.object({
 
 /** Opaque cursor: the sort value and id of the last row of the previous page. */
 export function encodeCursor(value: unknown, id: number | bigint | string) {
-  return Buffer.from(JSON.stringify([value, String(id)])).toString('base64url');
+  const plain = typeof value === 'bigint' ? String(value) : value instanceof Date ? value.toISOString() : value;
+  return Buffer.from(JSON.stringify([plain, String(id)])).toString('base64url');
 }
 
 export function decodeCursor(cursor: string): { value: unknown; id: string } {
@@ -67,7 +68,7 @@ export function keyset<Row extends { id: number | bigint }>(options: {
       const lastValue = last?.[options.sortField];
       return {
         items: kept.map(present),
-        nextCursor: more && last ? encodeCursor(lastValue instanceof Date ? lastValue.toISOString() : lastValue, last.id as number) : null,
+        nextCursor: more && last ? encodeCursor(lastValue, last.id as number) : null,
       };
     },
   };
