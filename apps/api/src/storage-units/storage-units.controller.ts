@@ -1,0 +1,54 @@
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentActor, type Actor } from '../common/actor.js';
+import { Authenticated } from '../common/permissions.js';
+import { ApiIdempotent, ApiStandardErrors, ApiZodBody, ApiZodQuery } from '../common/rest.js';
+import { StorageUnitsService } from './storage-units.service.js';
+import { createStorageUnitInput, listProblemsQuery, listStorageUnitsQuery, updateStorageUnitInput } from './storage-unit.schemas.js';
+
+@ApiTags('storage-units')
+@ApiStandardErrors()
+@Controller('storage-units')
+export class StorageUnitsController {
+  constructor(private readonly units: StorageUnitsService) {}
+
+  @Post()
+  @Authenticated()
+  @ApiOperation({ summary: 'Add a storage unit (staff): a directory (created if missing, must be writable), a capacity (capacityGb in GiB, or capacityBytes), the domains it serves' })
+  @ApiZodBody(createStorageUnitInput)
+  @ApiIdempotent()
+  create(@CurrentActor() actor: Actor, @Body() body: unknown) {
+    return this.units.create(actor, body);
+  }
+
+  @Get()
+  @Authenticated()
+  @ApiOperation({ summary: 'List the storage units with their usage (staff)' })
+  @ApiZodQuery(listStorageUnitsQuery)
+  list(@CurrentActor() actor: Actor, @Query() query: unknown) {
+    return this.units.list(actor, query);
+  }
+
+  @Get(':id')
+  @Authenticated()
+  @ApiOperation({ summary: 'Read one storage unit (staff)' })
+  get(@CurrentActor() actor: Actor, @Param('id') id: string) {
+    return this.units.get(actor, id);
+  }
+
+  @Patch(':id')
+  @Authenticated()
+  @ApiOperation({ summary: 'Change a storage unit: state, capacity, name, domains (the list replaces the current one) (staff)' })
+  @ApiZodBody(updateStorageUnitInput)
+  update(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: unknown) {
+    return this.units.update(actor, id, body);
+  }
+
+  @Get(':id/problems')
+  @Authenticated()
+  @ApiOperation({ summary: 'Faults found in a storage unit (corrupt or missing blobs), newest first (staff)' })
+  @ApiZodQuery(listProblemsQuery)
+  problems(@CurrentActor() actor: Actor, @Param('id') id: string, @Query() query: unknown) {
+    return this.units.problems(actor, id, query);
+  }
+}

@@ -1,0 +1,180 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { relative, isAbsolute } from 'node:path';
+import type { Prisma } from '@schoolmail/prisma';
+import { PRISMA, type Database, type Tx } from '../database/database.js';
+import { AuditService } from '../audit/audit.service.js';
+import type { Actor } from '../common/actor.js';
+import { AppError } from '../common/errors.js';
+import { parseInput } from '../common/validation.js';
+import { keyset } from '../common/pagination.js';
+import { probeWritableDirectory } from './directory-probe.js';
+import { capacityOf, createStorageUnitInput, listProblemsQuery, listStorageUnitsQuery, updateStorageUnitInput } from './storage-unit.schemas.js';
+
+const unitInclude = { domains: { select: { domain: { select: { name: true } } } } } satisfies Prisma.StorageUnitInclude;
+type UnitRow = Prisma.StorageUnitGetPayload<{ include: typeof unitInclude }>;
+
+export function presentStorageUnit(row: UnitRow, blobCount: number) {
+  const free = row.capacityBytes - row.usedBytes;
+  return {
+    id: row.id,
+    name: row.name,
+    directory: row.directory,
+    state: row.state,
+    capacityBytes: Number(row.capacityBytes),
+    usedBytes: Number(row.usedBytes),
+    freeBytes: Number(free > 0n ? free : 0n),
+    blobCount,
+    domains: row.domains.map((d) => d.domain.name).sort(),
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+export type StorageUnitView = ReturnType<typeof presentStorageUnit>;
+
+type ProblemRow = Prisma.StorageProblemGetPayload<object>;
+export function presentStorageProblem(row: ProblemRow) {
+  return {
+    id: row.id,
+    kind: row.kind,
+    detail: row.detail,
+    blobId: row.blobId === null ? null : String(row.blobId),
+    isolatedPath: row.isolatedPath,
+    detectedAt: row.detectedAt.toISOString(),
+    resolvedAt: row.resolvedAt?.toISOString() ?? null,
+  };
+}
+
+/** `a` is `b` or lies inside it. */
+const within = (a: string, b: string) => {
+  const path = relative(b, a);
+  return path === '' || (!path.startsWith('..') && !isAbsolute(path));
+};
+
+/**
+ * Storage units: where message bytes live. Platform staff only (the rbac registry has no
+ * StorageUnit subject yet, so the routes are @Authenticated and this service asks for the
+ * platform-wide ability).
+ */
+@Injectable()
+export class StorageUnitsService {
+  constructor(
+    @Inject(PRISMA) private readonly prisma: Database,
+    private readonly audit: AuditService,
+  ) {}
+
+  private requireStaff(actor: Actor) {
+    if (!actor.ability.can('manage', 'all')) throw new AppError('FORBIDDEN', 'only platform staff may manage storage units');
+  }
+
+  async create(actor: Actor, rawInput: unknown) {
+    this.requireStaff(actor);
+    const input = parseInput(createStorageUnitInput, rawInput);
+    return this.prisma.$transaction(async (tx) => {
+      if (await tx.storageUnit.findUnique({ where: { name: input.name } })) throw AppError.conflict(`storage unit ${input.name} already exists`, 'name');
+      await this.assertDirectoryFree(tx, input.directory, null);
+      const domainIds = await this.domainIds(tx, input.domains ?? []);
+      await probeWritableDirectory(input.directory);
+      const created = await tx.storageUnit.create({
+        data: {
+          name: input.name,
+          directory: input.directory,
+          capacityBytes: capacityOf(input)!,
+          state: input.state ?? 'active',
+          domains: { create: domainIds.map((domainId) => ({ domainId })) },
+        },
+        include: unitInclude,
+      });
+      const view = presentStorageUnit(created, 0);
+      await this.audit.record(tx, actor, { action: 'storage-unit.create', subjectType: 'StorageUnit', subjectId: created.name, after: view });
+      return view;
+    });
+  }
+
+  async list(actor: Actor, rawQuery: unknown) {
+    this.requireStaff(actor);
+    const query = parseInput(listStorageUnitsQuery, rawQuery);
+    const page = keyset<UnitRow>({ sortField: 'name', limit: query.limit, cursor: query.cursor });
+    const filters: Prisma.StorageUnitWhereInput[] = [page.where];
+    if (query.q) filters.push({ name: { contains: query.q } });
+    const rows = await this.prisma.storageUnit.findMany({ where: { AND: filters }, orderBy: page.orderBy as never, take: page.take, include: unitInclude });
+    const counts = await this.blobCounts(rows.map((row) => row.id));
+    return page.page(rows, (row) => presentStorageUnit(row, counts.get(row.id) ?? 0));
+  }
+
+  async get(actor: Actor, id: string | number) {
+    this.requireStaff(actor);
+    const row = await this.find(this.prisma, id);
+    return presentStorageUnit(row, (await this.blobCounts([row.id])).get(row.id) ?? 0);
+  }
+
+  async update(actor: Actor, id: string | number, rawInput: unknown) {
+    this.requireStaff(actor);
+    const input = parseInput(updateStorageUnitInput, rawInput);
+    return this.prisma.$transaction(async (tx) => {
+      const row = await this.find(tx, id, true);
+      const blobCount = (await this.blobCounts([row.id], tx)).get(row.id) ?? 0;
+      const before = presentStorageUnit(row, blobCount);
+      if (input.name !== undefined && input.name !== row.name && (await tx.storageUnit.findUnique({ where: { name: input.name } }))) {
+        throw AppError.conflict(`storage unit ${input.name} already exists`, 'name');
+      }
+      const data: Prisma.StorageUnitUpdateInput = {};
+      if (input.name !== undefined) data.name = input.name;
+      if (input.state !== undefined) data.state = input.state;
+      const capacity = capacityOf(input);
+      if (capacity !== undefined) data.capacityBytes = capacity;
+      if (input.domains !== undefined) {
+        const domainIds = await this.domainIds(tx, input.domains);
+        data.domains = { deleteMany: {}, create: domainIds.map((domainId) => ({ domainId })) };
+      }
+      const updated = await tx.storageUnit.update({ where: { id: row.id }, data, include: unitInclude });
+      const after = presentStorageUnit(updated, blobCount);
+      await this.audit.record(tx, actor, { action: 'storage-unit.update', subjectType: 'StorageUnit', subjectId: updated.name, before, after });
+      return after;
+    });
+  }
+
+  async problems(actor: Actor, id: string | number, rawQuery: unknown) {
+    this.requireStaff(actor);
+    const query = parseInput(listProblemsQuery, rawQuery);
+    const unit = await this.find(this.prisma, id);
+    const page = keyset<ProblemRow>({ sortField: 'id', direction: 'desc', limit: query.limit, cursor: query.cursor });
+    const filters: Prisma.StorageProblemWhereInput[] = [{ storageUnitId: unit.id }, page.where];
+    if (query.unresolved) filters.push({ resolvedAt: null });
+    const rows = await this.prisma.storageProblem.findMany({ where: { AND: filters }, orderBy: page.orderBy as never, take: page.take });
+    return page.page(rows, presentStorageProblem);
+  }
+
+  private async find(db: Database | Tx, id: string | number, lock = false): Promise<UnitRow> {
+    const key = String(id);
+    if (!/^\d{1,9}$/.test(key)) throw AppError.notFound('storage unit', key);
+    // Serializes concurrent updates of one unit (there is no version column to compare).
+    if (lock) await (db as Tx).$queryRaw`SELECT 1 FROM "StorageUnit" WHERE "id" = ${Number(key)} FOR UPDATE`;
+    const row = await db.storageUnit.findUnique({ where: { id: Number(key) }, include: unitInclude });
+    if (!row) throw AppError.notFound('storage unit', key);
+    return row;
+  }
+
+  /** One query for the blob counts of a page of units. */
+  private async blobCounts(unitIds: number[], db: Database | Tx = this.prisma) {
+    if (unitIds.length === 0) return new Map<number, number>();
+    const groups = await db.messageBlob.groupBy({ by: ['storageUnitId'], where: { storageUnitId: { in: unitIds } }, _count: { _all: true } });
+    return new Map(groups.map((g) => [g.storageUnitId, g._count._all]));
+  }
+
+  private async domainIds(tx: Tx, names: string[]) {
+    const unique = [...new Set(names)];
+    const rows = await tx.domain.findMany({ where: { name: { in: unique } }, select: { id: true, name: true } });
+    const unknown = unique.filter((name) => !rows.some((row) => row.name === name));
+    if (unknown.length) throw AppError.invalid('domains', `unknown domain(s): ${unknown.join(', ')}`);
+    return rows.map((row) => row.id);
+  }
+
+  /** Two units in one directory (or one inside the other) would free each other's files. */
+  private async assertDirectoryFree(tx: Tx, directory: string, exceptId: number | null) {
+    const units = await tx.storageUnit.findMany({ select: { id: true, name: true, directory: true } });
+    const clash = units.find((unit) => unit.id !== exceptId && (within(directory, unit.directory) || within(unit.directory, directory)));
+    if (!clash) return;
+    if (clash.directory === directory) throw AppError.conflict(`storage unit ${clash.name} already uses ${directory}`, 'directory');
+    throw AppError.invalid('directory', `overlaps storage unit ${clash.name} (${clash.directory}): units need directories of their own`);
+  }
+}

@@ -1,0 +1,160 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FileBlobStore } from '../../libs/mail-engine/src/storage/file-blob-store.js';
+import { BlobCorruptError } from '../../libs/mail-engine/src/storage/errors.js';
+import { blobPath } from '../../libs/mail-engine/src/storage/blob-paths.js';
+import { startTestApi, type TestApi } from '../support/api.js';
+import { seedDistricts, type Districts } from '../support/fixtures.js';
+import { temporaryDirectory } from '../support/storage.js';
+
+let api: TestApi;
+let people: Districts;
+let root: string;
+
+beforeAll(async () => {
+  api = await startTestApi();
+  people = await seedDistricts(api);
+  root = temporaryDirectory('units');
+});
+afterAll(() => api?.close());
+
+const UNIT_FIELDS = 'id name directory state capacityBytes usedBytes freeBytes blobCount domains createdAt updatedAt';
+
+describe('storage units', () => {
+  it('lets staff add a unit: directory created and probed, domains assigned, audited, listed with its usage', async () => {
+    const directory = join(root, 'volume1', 'mail');
+    const created = await people.staff.post('/storage-units', { name: 'volume1', directory, capacityGb: 2, domains: ['district1.k12.us'] });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      name: 'volume1',
+      directory,
+      state: 'active',
+      capacityBytes: 2 * 1024 ** 3,
+      usedBytes: 0,
+      freeBytes: 2 * 1024 ** 3,
+      blobCount: 0,
+      domains: ['district1.k12.us'],
+    });
+    expect(existsSync(directory)).toBe(true);
+    const audit = await api.prisma.auditEvent.findFirstOrThrow({ where: { action: 'storage-unit.create', subjectId: 'volume1' } });
+    expect(audit).toMatchObject({ actorName: 'staff', subjectType: 'StorageUnit' });
+
+    const list = await people.staff.get('/storage-units');
+    expect(list.status).toBe(200);
+    expect(list.body.items.map((u: { name: string }) => u.name)).toContain('volume1');
+    const read = await people.staff.get(`/storage-units/${created.body.id}`);
+    expect(read.body).toEqual(created.body);
+    const graph = await people.staff.graphql(`query($id: Int!) { storageUnit(id: $id) { ${UNIT_FIELDS} } }`, { id: created.body.id });
+    expect(graph.data.storageUnit).toEqual(created.body);
+  });
+
+  it('refuses everyone but staff with 403, over REST and GraphQL, and writes nothing', async () => {
+    const before = await api.prisma.storageUnit.count();
+    for (const client of [people.postmaster1, people.westAdmin]) {
+      const attempt = await client.post('/storage-units', { name: 'sneaky', directory: join(root, 'sneaky'), capacityGb: 1 });
+      expect(attempt.status).toBe(403);
+      expect(attempt.headers.get('content-type')).toContain('application/problem+json');
+      expect((await client.get('/storage-units')).status).toBe(403);
+      expect((await client.get('/storage-units/1')).status).toBe(403);
+      expect((await client.patch('/storage-units/1', { state: 'read_only' })).status).toBe(403);
+      expect((await client.get('/storage-units/1/problems')).status).toBe(403);
+      const graph = await client.graphql(`mutation { createStorageUnit(input: { name: "sneaky", directory: "${join(root, 'sneaky')}", capacityGb: 1 }) { id } }`);
+      expect(graph.errors?.[0]?.extensions.code).toBe('FORBIDDEN');
+      expect((await client.graphql('{ storageUnits { items { id } } }')).errors?.[0]?.extensions.code).toBe('FORBIDDEN');
+    }
+    expect(await api.prisma.storageUnit.count()).toBe(before);
+    expect(existsSync(join(root, 'sneaky'))).toBe(false);
+  });
+
+  it('answers 400 naming the field for a directory it cannot use, and 409 for a name or directory in use', async () => {
+    const blocker = join(root, 'a-file');
+    writeFileSync(blocker, 'not a directory');
+    const before = await api.prisma.storageUnit.count();
+    for (const [body, field, message] of [
+      [{ name: 'rel', directory: 'relative/path', capacityGb: 1 }, 'directory', 'absolute'],
+      [{ name: 'under-file', directory: join(blocker, 'mail'), capacityGb: 1 }, 'directory', 'not a directory'],
+      [{ name: 'is-file', directory: blocker, capacityGb: 1 }, 'directory', 'cannot store mail'],
+      [{ name: 'inside', directory: join(root, 'volume1', 'mail', 'sub'), capacityGb: 1 }, 'directory', 'overlaps storage unit volume1'],
+      [{ name: 'no-capacity', directory: join(root, 'nc') }, 'capacityGb', 'required'],
+      [{ name: 'both', directory: join(root, 'both'), capacityGb: 1, capacityBytes: 10 }, 'capacityBytes', 'not both'],
+      [{ name: 'bad-state', directory: join(root, 'bs'), capacityGb: 1, state: 'offline' }, 'state', ''],
+      [{ name: 'ghost-domain', directory: join(root, 'gd'), capacityGb: 1, domains: ['nowhere.k12.us'] }, 'domains', 'nowhere.k12.us'],
+    ] as const) {
+      const response = await people.staff.post('/storage-units', body);
+      expect(response.status, body.name).toBe(400);
+      expect(response.body.errors[0].field, body.name).toBe(field);
+      expect(response.body.errors[0].message, body.name).toContain(message);
+    }
+    const graph = await people.staff.graphql(`mutation { createStorageUnit(input: { name: "rel", directory: "relative", capacityGb: 1 }) { id } }`);
+    expect(graph.errors?.[0]?.extensions.code).toBe('BAD_USER_INPUT');
+    expect(existsSync(join(root, 'gd'))).toBe(false);
+
+    const sameName = await people.staff.post('/storage-units', { name: 'volume1', directory: join(root, 'other'), capacityGb: 1 });
+    expect(sameName.status).toBe(409);
+    expect(sameName.body.errors[0].field).toBe('name');
+    const sameDirectory = await people.staff.post('/storage-units', { name: 'twin', directory: join(root, 'volume1', 'mail/'), capacityGb: 1 });
+    expect(sameDirectory.status).toBe(409);
+    expect(sameDirectory.body.errors[0].field).toBe('directory');
+    expect(await api.prisma.storageUnit.count()).toBe(before);
+  });
+
+  it('changes state, capacity and domains, audited with before and after; 404 for an unknown unit', async () => {
+    const created = await people.staff.post('/storage-units', { name: 'volume2', directory: join(root, 'volume2'), capacityBytes: 1_000_000 });
+    expect(created.status).toBe(201);
+    const patched = await people.staff.patch(`/storage-units/${created.body.id}`, {
+      state: 'read_only',
+      capacityGb: 1.5,
+      domains: ['district2.k12.us', 'west.district1.k12.us'],
+    });
+    expect(patched.status).toBe(200);
+    expect(patched.body).toMatchObject({ state: 'read_only', capacityBytes: 1.5 * 1024 ** 3, domains: ['district2.k12.us', 'west.district1.k12.us'] });
+    const audit = await api.prisma.auditEvent.findFirstOrThrow({ where: { action: 'storage-unit.update', subjectId: 'volume2' } });
+    expect(audit.before).toMatchObject({ state: 'active', domains: [] });
+    expect(audit.after).toMatchObject({ state: 'read_only', domains: ['district2.k12.us', 'west.district1.k12.us'] });
+
+    const graph = await people.staff.graphql(`mutation($id: Int!) { updateStorageUnit(id: $id, input: { state: "draining", domains: [] }) { ${UNIT_FIELDS} } }`, {
+      id: created.body.id,
+    });
+    expect(graph.data.updateStorageUnit).toEqual((await people.staff.get(`/storage-units/${created.body.id}`)).body);
+    expect(graph.data.updateStorageUnit).toMatchObject({ state: 'draining', domains: [] });
+
+    expect((await people.staff.patch('/storage-units/999999', { state: 'active' })).status).toBe(404);
+    expect((await people.staff.get('/storage-units/not-a-number')).status).toBe(404);
+    const missing = await people.staff.graphql('{ storageUnit(id: 999999) { id } }');
+    expect(missing.errors?.[0]?.extensions.code).toBe('NOT_FOUND');
+    const invalid = await people.staff.patch(`/storage-units/${created.body.id}`, { state: 'gone' });
+    expect(invalid.status).toBe(400);
+    expect((await people.staff.get(`/storage-units/${created.body.id}`)).body.state).toBe('draining');
+  });
+
+  it('lists the problems found in a unit after a corrupt blob was read', async () => {
+    const created = await people.staff.post('/storage-units', { name: 'volume3', directory: join(root, 'volume3'), capacityGb: 1, domains: ['district2.k12.us'] });
+    const district2 = await api.prisma.domain.findUniqueOrThrow({ where: { name: 'district2.k12.us' } });
+    const store = new FileBlobStore(api.prisma, { dataDir: temporaryDirectory('engine'), log: () => {} });
+    const bytes = Buffer.from('Subject: report cards\r\n\r\nattached\r\n');
+    const blob = await api.prisma.$transaction((tx) => store.store(tx, bytes, district2.id));
+    const path = blobPath(join(root, 'volume3'), blob.sha256);
+    const withUsage = await people.staff.get(`/storage-units/${created.body.id}`);
+    expect(withUsage.body).toMatchObject({ blobCount: 1, usedBytes: bytes.length, freeBytes: 1024 ** 3 - bytes.length });
+
+    expect((await people.staff.get(`/storage-units/${created.body.id}/problems`)).body).toEqual({ items: [], nextCursor: null });
+    const corrupted = readFileSync(path);
+    corrupted[0] ^= 0x20;
+    writeFileSync(path, corrupted);
+    await expect(store.read(blob.blobId)).rejects.toBeInstanceOf(BlobCorruptError);
+
+    const problems = await people.staff.get(`/storage-units/${created.body.id}/problems`);
+    expect(problems.status).toBe(200);
+    expect(problems.body.items).toHaveLength(1);
+    expect(problems.body.items[0]).toMatchObject({ kind: 'corrupt-blob', blobId: String(blob.blobId), resolvedAt: null });
+    expect(problems.body.items[0].isolatedPath).toContain(join(root, 'volume3', 'quarantine'));
+    expect(problems.body.items[0].detail).toContain(blob.sha256);
+    const graph = await people.staff.graphql(
+      `query($id: Int!) { storageUnitProblems(id: $id, unresolved: true) { items { id kind detail blobId isolatedPath detectedAt resolvedAt } nextCursor } }`,
+      { id: created.body.id },
+    );
+    expect(graph.data.storageUnitProblems).toEqual(problems.body);
+    expect((await people.postmaster2.get(`/storage-units/${created.body.id}/problems`)).status).toBe(403);
+  });
+});
