@@ -1,3 +1,4 @@
+import { DEFAULT_FOLDERS, newUidValidity } from '@schoolmail/mail-engine';
 import { classOfServiceNamed } from '../classes-of-service/class-of-service.lookup.js';
 import { Inject, Injectable } from '@nestjs/common';
 import { accessibleBy, ForbiddenError, probeAt } from '@schoolmail/rbac';
@@ -208,6 +209,13 @@ async function insertAccounts(tx: Tx, rows: PendingRow[], domainId: number, clas
       ${column((r) => (r.input.classOfService ? classIds.get(r.input.classOfService)! : null))}::int[],
       ${column((r) => r.input.status ?? 'active')}::"AccountStatus"[]
     ) AS row(address, local_part, password_hash, display_name, class_id, status)`;
+  // The default folders, created with the accounts so first deliveries never race to create them.
+  await tx.$executeRaw`
+    INSERT INTO "MailboxFolder" ("accountId", name, "specialUse", "uidValidity")
+    SELECT a.id, f.name, f.special_use, ${newUidValidity()}::int
+    FROM "Account" a
+    CROSS JOIN unnest(${DEFAULT_FOLDERS.map((f) => f.name)}::text[], ${DEFAULT_FOLDERS.map((f) => f.specialUse)}::text[]) AS f(name, special_use)
+    WHERE a.address = ANY(${column((r) => r.address)}::text[])`;
 }
 
 /** All-or-nothing refused: the problem document lists every failing row (index, address, field). */

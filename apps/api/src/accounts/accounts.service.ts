@@ -10,6 +10,7 @@ import { parseInput } from '../common/validation.js';
 import { decodeCursor, keyset } from '../common/pagination.js';
 import { assertVersion } from '../common/etag.js';
 import { saveToggles } from '../service-toggles/service-toggles.js';
+import { ensureDefaultFolders } from '@schoolmail/mail-engine';
 import { usableClassOfService } from '../classes-of-service/class-of-service.lookup.js';
 import { claimAddress, releaseAddress } from '../addresses/address-registry.js';
 import { hashPassword, schemeOf, verifyPassword } from '@schoolmail/mail-engine';
@@ -58,6 +59,8 @@ export class AccountsService {
         },
       });
       await saveToggles(tx, { accountId: created.id }, input.services, actor.principal.name);
+      // Folders exist from the start, so first deliveries never race to create them.
+      await ensureDefaultFolders(tx, created.id);
       const view = await presentOne(tx, await tx.account.findUniqueOrThrow({ where: { id: created.id }, include: accountInclude }));
       await this.audit.record(tx, actor, { action: 'account.create', subjectType: 'Account', subjectId: address, domain, after: view });
       return view;
