@@ -53,7 +53,15 @@ export function subtreeConditions(subject: SubjectName, path: string): object[] 
     case 'Admin':
       return [{ assignments: { some: inDomain } }];
     case 'AuditEvent':
+    case 'QuarantineEntry':
       return [{ domainPath: { startsWith: path } }];
+    case 'QueueEntry':
+      return [{ senderDomainPath: { startsWith: path } }];
+    case 'StorageUnit':
+    case 'Transport':
+    case 'RemoteDomain':
+      // Platform infrastructure has no place in a subtree: only staff (manage all) reaches it.
+      return [];
   }
 }
 
@@ -130,7 +138,10 @@ export function probeAt(subjectName: SubjectName, domain: DomainScope, action?: 
     case 'Admin':
       return caslSubject('Admin', { assignments: [{ domain: { path: domain.path } }] } as never);
     case 'AuditEvent':
-      return caslSubject('AuditEvent', { domainPath: domain.path } as never);
+    case 'QuarantineEntry':
+      return caslSubject(subjectName, { domainPath: domain.path } as never);
+    case 'QueueEntry':
+      return caslSubject('QueueEntry', { senderDomainPath: domain.path } as never);
     default:
       return caslSubject(subjectName, inDomain as never);
   }

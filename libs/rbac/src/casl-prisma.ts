@@ -15,6 +15,11 @@ import type {
   PermissionSet,
   ApiKey,
   AuditEvent,
+  QueueEntry,
+  QuarantineEntry,
+  StorageUnit,
+  Transport,
+  RemoteDomain,
 } from '@schoolmail/prisma';
 
 export { createPrismaAbility };
@@ -33,6 +38,11 @@ export interface AccessibleWhere {
   PermissionSet: Prisma.PermissionSetWhereInput;
   ApiKey: Prisma.ApiKeyWhereInput;
   AuditEvent: Prisma.AuditEventWhereInput;
+  QueueEntry: Prisma.QueueEntryWhereInput;
+  QuarantineEntry: Prisma.QuarantineEntryWhereInput;
+  StorageUnit: Prisma.StorageUnitWhereInput;
+  Transport: Prisma.TransportWhereInput;
+  RemoteDomain: Prisma.RemoteDomainWhereInput;
 }
 
 /**
@@ -70,6 +80,11 @@ export type AppSubjects =
       PermissionSet: PermissionSet;
       ApiKey: ApiKey;
       AuditEvent: AuditEvent;
+      QueueEntry: QueueEntry;
+      QuarantineEntry: QuarantineEntry;
+      StorageUnit: StorageUnit;
+      Transport: Transport;
+      RemoteDomain: RemoteDomain;
     }>
   | 'all';
 

@@ -21,6 +21,12 @@ export const SUBJECTS = [
   'PermissionSet',
   'ApiKey',
   'AuditEvent',
+  'QueueEntry',
+  'QuarantineEntry',
+  // Platform infrastructure: staff only, never part of a delegated role or permission set.
+  'StorageUnit',
+  'Transport',
+  'RemoteDomain',
 ] as const;
 export type SubjectName = (typeof SUBJECTS)[number];
 
@@ -52,6 +58,12 @@ export const PERMISSION_REGISTRY: readonly PermissionInfo[] = [
   ...crud('PermissionSet', 'custom permission sets'),
   ...crud('ApiKey', 'API keys'),
   { action: 'read', subject: 'AuditEvent', description: 'Read the audit log' },
+  { action: 'read', subject: 'QueueEntry', description: 'See queued outgoing mail sent from my domains' },
+  { action: 'update', subject: 'QueueEntry', description: 'Retry or bounce queued mail', requires: [{ action: 'read', subject: 'QueueEntry' }] },
+  { action: 'delete', subject: 'QueueEntry', description: 'Delete queued mail', requires: [{ action: 'read', subject: 'QueueEntry' }] },
+  { action: 'read', subject: 'QuarantineEntry', description: 'See quarantined messages (held by word lists)' },
+  { action: 'update', subject: 'QuarantineEntry', description: 'Release quarantined messages to their mailbox', requires: [{ action: 'read', subject: 'QuarantineEntry' }] },
+  { action: 'delete', subject: 'QuarantineEntry', description: 'Delete quarantined messages', requires: [{ action: 'read', subject: 'QuarantineEntry' }] },
 ];
 
 export const permissionSchema = z.object({

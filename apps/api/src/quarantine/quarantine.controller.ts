@@ -14,7 +14,7 @@ export class QuarantineController {
   constructor(private readonly quarantine: QuarantineService) {}
 
   @Get()
-  @RequirePermission('update', 'Account')
+  @RequirePermission('read', 'QuarantineEntry')
   @ApiOperation({ summary: 'Messages held by word lists in my scope, newest first (filters: recipient, sender, domain, state, since, until)' })
   @ApiZodQuery(listQuarantineQuery)
   list(@CurrentActor() actor: Actor, @Query() query: unknown) {
@@ -23,7 +23,7 @@ export class QuarantineController {
 
   @Post('actions')
   @HttpCode(200)
-  @RequirePermission('update', 'Account')
+  @RequirePermission('update', 'QuarantineEntry')
   @ApiOperation({ summary: 'Release or delete several entries; answers the outcome of each and how many were affected' })
   @ApiZodBody(quarantineActionInput)
   act(@CurrentActor() actor: Actor, @Body() body: unknown) {
@@ -31,7 +31,7 @@ export class QuarantineController {
   }
 
   @Get(':id')
-  @RequirePermission('update', 'Account')
+  @RequirePermission('read', 'QuarantineEntry')
   @ApiOperation({ summary: 'One entry: matched word-list entries, headers and a safe preview (no scripts, no remote content)' })
   get(@CurrentActor() actor: Actor, @Param('id') id: string) {
     return this.quarantine.get(actor, id);
@@ -39,7 +39,7 @@ export class QuarantineController {
 
   @Post(':id/release')
   @HttpCode(200)
-  @RequirePermission('update', 'Account')
+  @RequirePermission('update', 'QuarantineEntry')
   @ApiOperation({ summary: "Deliver the held message into the recipient's INBOX (409 when already decided)" })
   release(@CurrentActor() actor: Actor, @Param('id') id: string) {
     return this.quarantine.release(actor, id);
@@ -47,7 +47,7 @@ export class QuarantineController {
 
   @Post(':id/delete')
   @HttpCode(200)
-  @RequirePermission('update', 'Account')
+  @RequirePermission('delete', 'QuarantineEntry')
   @ApiOperation({ summary: 'Delete the held message: it is never delivered nor shown again (409 when already decided)' })
   remove(@CurrentActor() actor: Actor, @Param('id') id: string) {
     return this.quarantine.remove(actor, id);

@@ -73,7 +73,7 @@ export class QuarantineResolver {
   constructor(private readonly service: QuarantineService) {}
 
   @Query(() => QuarantineEntryConnection)
-  @RequirePermission('update', 'Account')
+  @RequirePermission('read', 'QuarantineEntry')
   quarantine(
     @CurrentActor() actor: Actor,
     @Args('recipient', { nullable: true }) recipient?: string,
@@ -89,25 +89,25 @@ export class QuarantineResolver {
   }
 
   @Query(() => QuarantineEntryDetailsType)
-  @RequirePermission('update', 'Account')
+  @RequirePermission('read', 'QuarantineEntry')
   quarantineEntry(@CurrentActor() actor: Actor, @Args('id') id: string) {
     return this.service.get(actor, id);
   }
 
   @Mutation(() => QuarantineEntryType)
-  @RequirePermission('update', 'Account')
+  @RequirePermission('update', 'QuarantineEntry')
   releaseQuarantined(@CurrentActor() actor: Actor, @Args('id') id: string) {
     return this.service.release(actor, id);
   }
 
   @Mutation(() => QuarantineEntryType)
-  @RequirePermission('update', 'Account')
+  @RequirePermission('delete', 'QuarantineEntry')
   deleteQuarantined(@CurrentActor() actor: Actor, @Args('id') id: string) {
     return this.service.remove(actor, id);
   }
 
   @Mutation(() => QuarantineActionSummaryType)
-  @RequirePermission('update', 'Account')
+  @RequirePermission('update', 'QuarantineEntry')
   quarantineAction(@CurrentActor() actor: Actor, @Args('action') action: string, @Args('ids', { type: () => [String] }) ids: string[]) {
     return this.service.act(actor, { action, ids });
   }

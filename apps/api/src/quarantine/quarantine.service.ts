@@ -1,3 +1,4 @@
+import { ForbiddenError, subject } from '@schoolmail/rbac';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Prisma, QuarantineEntry } from '@schoolmail/prisma';
 import {
@@ -140,6 +141,8 @@ export class QuarantineService {
   private decideOrThrowEngineError(actor: Actor, rawId: string, action: 'release' | 'delete'): Promise<QuarantineEntryView> {
     return this.prisma.$transaction(async (tx) => {
         const row = await this.visibleEntry(tx, actor, rawId);
+        // Seen but not theirs to decide (a reviewer's set without release or delete): 403.
+        ForbiddenError.from(actor.ability).throwUnlessCan(action === 'release' ? 'update' : 'delete', subject('QuarantineEntry', row));
         const decided: Decided =
           action === 'release'
             ? await releaseQuarantinedIn(tx, row.id, this.engine.targets, actor.principal.name)

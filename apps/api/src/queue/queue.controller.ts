@@ -13,7 +13,7 @@ export class QueueController {
   constructor(private readonly queue: QueueService) {}
 
   @Get()
-  @RequirePermission('read', 'Domain')
+  @RequirePermission('read', 'QueueEntry')
   @ApiOperation({ summary: 'List outbound queue entries in my scope, with filters (durations like 1h, 2d or ISO dates for olderThan/newerThan)' })
   @ApiZodQuery(listQueueQuery)
   list(@CurrentActor() actor: Actor, @Query() query: unknown) {
@@ -22,7 +22,7 @@ export class QueueController {
 
   @Post('actions')
   @HttpCode(200)
-  @RequirePermission('update', 'Domain')
+  @RequirePermission('update', 'QueueEntry')
   @ApiOperation({ summary: 'Delete, reschedule or bounce entries by id or by filter; answers how many were affected' })
   @ApiZodBody(queueActionInput)
   act(@CurrentActor() actor: Actor, @Body() body: unknown) {
@@ -30,7 +30,7 @@ export class QueueController {
   }
 
   @Get('remote-domains')
-  @RequirePermission('read', 'Domain')
+  @RequirePermission('read', 'QueueEntry')
   @ApiOperation({ summary: 'Destination domains (virtual queues): state, failures, last error, entries waiting' })
   @ApiZodQuery(listRemoteDomainsQuery)
   remoteDomains(@CurrentActor() actor: Actor, @Query() query: unknown) {
@@ -39,7 +39,7 @@ export class QueueController {
 
   @Post('remote-domains/:domain/hold')
   @HttpCode(200)
-  @RequirePermission('update', 'Domain')
+  @RequirePermission('update', 'RemoteDomain')
   @ApiOperation({ summary: 'Hold a destination domain: nothing is sent there until it is released (staff)' })
   hold(@CurrentActor() actor: Actor, @Param('domain') domain: string) {
     return this.queue.hold(actor, domain);
@@ -47,14 +47,14 @@ export class QueueController {
 
   @Post('remote-domains/:domain/release')
   @HttpCode(200)
-  @RequirePermission('update', 'Domain')
+  @RequirePermission('update', 'RemoteDomain')
   @ApiOperation({ summary: 'Release a held destination domain: its entries are due now (staff)' })
   release(@CurrentActor() actor: Actor, @Param('domain') domain: string) {
     return this.queue.release(actor, domain);
   }
 
   @Get(':id')
-  @RequirePermission('read', 'Domain')
+  @RequirePermission('read', 'QueueEntry')
   @ApiOperation({ summary: 'One queue entry with its message headers' })
   get(@CurrentActor() actor: Actor, @Param('id') id: string) {
     return this.queue.get(actor, id);

@@ -76,7 +76,7 @@ export class QueueResolver {
   constructor(private readonly service: QueueService) {}
 
   @Query(() => QueueEntryConnection)
-  @RequirePermission('read', 'Domain')
+  @RequirePermission('read', 'QueueEntry')
   queueEntries(
     @CurrentActor() actor: Actor,
     @Args('limit', { type: () => Int, nullable: true }) limit?: number,
@@ -87,13 +87,13 @@ export class QueueResolver {
   }
 
   @Query(() => QueueEntryDetailType)
-  @RequirePermission('read', 'Domain')
+  @RequirePermission('read', 'QueueEntry')
   queueEntry(@CurrentActor() actor: Actor, @Args('id') id: string) {
     return this.service.get(actor, id);
   }
 
   @Mutation(() => QueueActionResultType)
-  @RequirePermission('update', 'Domain')
+  @RequirePermission('update', 'QueueEntry')
   queueAction(
     @CurrentActor() actor: Actor,
     @Args('action') action: string,
@@ -104,7 +104,7 @@ export class QueueResolver {
   }
 
   @Query(() => RemoteDomainConnection)
-  @RequirePermission('read', 'Domain')
+  @RequirePermission('read', 'QueueEntry')
   remoteDomains(
     @CurrentActor() actor: Actor,
     @Args('limit', { type: () => Int, nullable: true }) limit?: number,
@@ -115,13 +115,13 @@ export class QueueResolver {
   }
 
   @Mutation(() => RemoteDomainType)
-  @RequirePermission('update', 'Domain')
+  @RequirePermission('update', 'RemoteDomain')
   holdRemoteDomain(@CurrentActor() actor: Actor, @Args('domain') domain: string) {
     return this.service.hold(actor, domain);
   }
 
   @Mutation(() => RemoteDomainType)
-  @RequirePermission('update', 'Domain')
+  @RequirePermission('update', 'RemoteDomain')
   releaseRemoteDomain(@CurrentActor() actor: Actor, @Args('domain') domain: string) {
     return this.service.release(actor, domain);
   }

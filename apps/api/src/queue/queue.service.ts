@@ -46,7 +46,7 @@ export class QueueService {
   async act(actor: Actor, rawInput: unknown) {
     const input = parseInput(queueActionInput, rawInput);
     const target = input.ids ? { ids: input.ids.map((id) => BigInt(id)) } : { filter: input.filter as QueueFilter };
-    const affected = await this.admin.act(input.action, target, queueScope(actor, 'update'), (tx, total) =>
+    const affected = await this.admin.act(input.action, target, queueScope(actor, input.action === 'delete' ? 'delete' : 'update'), (tx, total) =>
       this.audit.record(tx, actor, {
         action: `queue.${input.action}`,
         subjectType: 'QueueEntry',

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, type Actor } from '../common/actor.js';
-import { Authenticated } from '../common/permissions.js';
+import { RequirePermission } from '../common/permissions.js';
 import { ApiIdempotent, ApiStandardErrors, ApiZodBody, ApiZodQuery } from '../common/rest.js';
 import { StorageUnitsService } from './storage-units.service.js';
 import { createStorageUnitInput, listProblemsQuery, listStorageUnitsQuery, updateStorageUnitInput } from './storage-unit.schemas.js';
@@ -13,7 +13,7 @@ export class StorageUnitsController {
   constructor(private readonly units: StorageUnitsService) {}
 
   @Post()
-  @Authenticated()
+  @RequirePermission('create', 'StorageUnit')
   @ApiOperation({ summary: 'Add a storage unit (staff): a directory (created if missing, must be writable), a capacity (capacityGb in GiB, or capacityBytes), the domains it serves' })
   @ApiZodBody(createStorageUnitInput)
   @ApiIdempotent()
@@ -22,7 +22,7 @@ export class StorageUnitsController {
   }
 
   @Get()
-  @Authenticated()
+  @RequirePermission('read', 'StorageUnit')
   @ApiOperation({ summary: 'List the storage units with their usage (staff)' })
   @ApiZodQuery(listStorageUnitsQuery)
   list(@CurrentActor() actor: Actor, @Query() query: unknown) {
@@ -30,14 +30,14 @@ export class StorageUnitsController {
   }
 
   @Get(':id')
-  @Authenticated()
+  @RequirePermission('read', 'StorageUnit')
   @ApiOperation({ summary: 'Read one storage unit (staff)' })
   get(@CurrentActor() actor: Actor, @Param('id') id: string) {
     return this.units.get(actor, id);
   }
 
   @Patch(':id')
-  @Authenticated()
+  @RequirePermission('update', 'StorageUnit')
   @ApiOperation({ summary: 'Change a storage unit: state, capacity, name, domains (the list replaces the current one) (staff)' })
   @ApiZodBody(updateStorageUnitInput)
   update(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: unknown) {
@@ -45,7 +45,7 @@ export class StorageUnitsController {
   }
 
   @Get(':id/problems')
-  @Authenticated()
+  @RequirePermission('read', 'StorageUnit')
   @ApiOperation({ summary: 'Faults found in a storage unit (corrupt or missing blobs), newest first (staff)' })
   @ApiZodQuery(listProblemsQuery)
   problems(@CurrentActor() actor: Actor, @Param('id') id: string, @Query() query: unknown) {

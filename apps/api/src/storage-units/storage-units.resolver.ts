@@ -1,6 +1,6 @@
 import { Args, Field, Float, InputType, Int, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { CurrentActor, type Actor } from '../common/actor.js';
-import { Authenticated } from '../common/permissions.js';
+import { RequirePermission } from '../common/permissions.js';
 import { Connection, definedOnly, PageArgs } from '../graphql/common.types.js';
 import { StorageUnitsService } from './storage-units.service.js';
 
@@ -57,19 +57,19 @@ export class StorageUnitsResolver {
   constructor(private readonly service: StorageUnitsService) {}
 
   @Query(() => StorageUnitConnection)
-  @Authenticated()
+  @RequirePermission('read', 'StorageUnit')
   storageUnits(@CurrentActor() actor: Actor, @Args() page: PageArgs) {
     return this.service.list(actor, definedOnly({ ...page }));
   }
 
   @Query(() => StorageUnitType)
-  @Authenticated()
+  @RequirePermission('read', 'StorageUnit')
   storageUnit(@CurrentActor() actor: Actor, @Args('id', { type: () => Int }) id: number) {
     return this.service.get(actor, id);
   }
 
   @Query(() => StorageProblemConnection)
-  @Authenticated()
+  @RequirePermission('read', 'StorageUnit')
   storageUnitProblems(
     @CurrentActor() actor: Actor,
     @Args('id', { type: () => Int }) id: number,
@@ -81,13 +81,13 @@ export class StorageUnitsResolver {
   }
 
   @Mutation(() => StorageUnitType)
-  @Authenticated()
+  @RequirePermission('create', 'StorageUnit')
   createStorageUnit(@CurrentActor() actor: Actor, @Args('input') input: CreateStorageUnitInput) {
     return this.service.create(actor, definedOnly(input));
   }
 
   @Mutation(() => StorageUnitType)
-  @Authenticated()
+  @RequirePermission('update', 'StorageUnit')
   updateStorageUnit(@CurrentActor() actor: Actor, @Args('id', { type: () => Int }) id: number, @Args('input') input: UpdateStorageUnitInput) {
     return this.service.update(actor, id, definedOnly(input));
   }

@@ -13,7 +13,7 @@ export class TransportsController {
   constructor(private readonly transports: TransportsService) {}
 
   @Post()
-  @RequirePermission('create', 'Domain')
+  @RequirePermission('create', 'Transport')
   @ApiOperation({ summary: 'Route a domain to a fixed next hop host:port (staff)' })
   @ApiZodBody(createTransportInput)
   create(@CurrentActor() actor: Actor, @Body() body: unknown) {
@@ -21,7 +21,7 @@ export class TransportsController {
   }
 
   @Get()
-  @RequirePermission('read', 'Domain')
+  @RequirePermission('read', 'Transport')
   @ApiOperation({ summary: 'List next-hop overrides (staff)' })
   @ApiZodQuery(listTransportsQuery)
   list(@CurrentActor() actor: Actor, @Query() query: unknown) {
@@ -29,7 +29,7 @@ export class TransportsController {
   }
 
   @Get(':domain')
-  @RequirePermission('read', 'Domain')
+  @RequirePermission('read', 'Transport')
   @ApiOperation({ summary: 'Read the next-hop override of one domain (staff)' })
   get(@CurrentActor() actor: Actor, @Param('domain') domain: string) {
     return this.transports.get(actor, domain);
@@ -37,7 +37,7 @@ export class TransportsController {
 
   @Delete(':domain')
   @HttpCode(204)
-  @RequirePermission('delete', 'Domain')
+  @RequirePermission('delete', 'Transport')
   @ApiOperation({ summary: 'Remove a next-hop override: the domain is routed by MX again (staff)' })
   async remove(@CurrentActor() actor: Actor, @Param('domain') domain: string) {
     await this.transports.remove(actor, domain);

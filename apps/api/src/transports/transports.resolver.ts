@@ -25,25 +25,25 @@ export class TransportsResolver {
   constructor(private readonly service: TransportsService) {}
 
   @Query(() => TransportConnection)
-  @RequirePermission('read', 'Domain')
+  @RequirePermission('read', 'Transport')
   transports(@CurrentActor() actor: Actor, @Args('limit', { type: () => Int, nullable: true }) limit?: number, @Args('cursor', { nullable: true }) cursor?: string) {
     return this.service.list(actor, definedOnly({ limit, cursor }));
   }
 
   @Query(() => TransportType)
-  @RequirePermission('read', 'Domain')
+  @RequirePermission('read', 'Transport')
   transport(@CurrentActor() actor: Actor, @Args('domain') domain: string) {
     return this.service.get(actor, domain);
   }
 
   @Mutation(() => TransportType)
-  @RequirePermission('create', 'Domain')
+  @RequirePermission('create', 'Transport')
   createTransport(@CurrentActor() actor: Actor, @Args('input') input: CreateTransportInput) {
     return this.service.create(actor, definedOnly(input));
   }
 
   @Mutation(() => Boolean)
-  @RequirePermission('delete', 'Domain')
+  @RequirePermission('delete', 'Transport')
   async deleteTransport(@CurrentActor() actor: Actor, @Args('domain') domain: string) {
     await this.service.remove(actor, domain);
     return true;
