@@ -178,10 +178,9 @@ export class ClassesOfServiceService {
     await this.prisma.$transaction(async (tx) => {
       const row = await visibleClassOfService(tx, actor.ability, name);
       ForbiddenError.from(actor.ability).throwUnlessCan('delete', subject('ClassOfService', row));
-      const [domains, accounts] = await Promise.all([
-        tx.domain.count({ where: { classOfServiceId: row.id } }),
-        tx.account.count({ where: { classOfServiceId: row.id } }),
-      ]);
+      // One connection serves a transaction: its queries go one after the other.
+      const domains = await tx.domain.count({ where: { classOfServiceId: row.id } });
+      const accounts = await tx.account.count({ where: { classOfServiceId: row.id } });
       if (domains > 0 || accounts > 0) {
         throw AppError.conflict(
           `class of service ${row.name} is still assigned to ${domains} domain(s) and ${accounts} account(s); assign them another class first`,

@@ -8,12 +8,17 @@ import { expectedVersion } from '../common/etag.js';
 import { WordListsService } from './word-lists.service.js';
 import { createWordListInput, listWordListsQuery, updateWordListInput } from './word-list.schemas.js';
 import { importBody } from './import-body.js';
+import { WordListTestService } from './word-list-test.service.js';
+import { testWordListsInput } from './word-list-test.schemas.js';
 
 @ApiTags('word lists')
 @ApiStandardErrors()
 @Controller('word-lists')
 export class WordListsController {
-  constructor(private readonly wordLists: WordListsService) {}
+  constructor(
+    private readonly wordLists: WordListsService,
+    private readonly wordListTest: WordListTestService,
+  ) {}
 
   @Post()
   @RequirePermission('create', 'WordList')
@@ -22,6 +27,17 @@ export class WordListsController {
   @ApiIdempotent()
   create(@CurrentActor() actor: Actor, @Body() body: unknown) {
     return this.wordLists.create(actor, body);
+  }
+
+  @Post('test')
+  @HttpCode(200)
+  @RequirePermission('read', 'WordList')
+  @ApiOperation({
+    summary: 'Dry run: which word lists and entries match a message (raw RFC 5322, or subject + body) for a mailbox, and the action; sends nothing',
+  })
+  @ApiZodBody(testWordListsInput)
+  test(@CurrentActor() actor: Actor, @Body() body: unknown) {
+    return this.wordListTest.test(actor, body);
   }
 
   @Get()

@@ -6,6 +6,8 @@ import { Connection, definedOnly, PageArgs } from '../graphql/common.types.js';
 import type { GraphqlContext } from '../graphql/context.js';
 import { WordListsService } from './word-lists.service.js';
 import type { WordListView } from './word-lists.view.js';
+import { WordListTestService } from './word-list-test.service.js';
+import { WordListTestResultType } from './word-list-test.types.js';
 
 @ObjectType('WordList')
 export class WordListType {
@@ -47,7 +49,10 @@ export class UpdateWordListInput {
 
 @Resolver(() => WordListType)
 export class WordListsResolver {
-  constructor(private readonly service: WordListsService) {}
+  constructor(
+    private readonly service: WordListsService,
+    private readonly testService: WordListTestService,
+  ) {}
 
   @Query(() => WordListConnection)
   @RequirePermission('read', 'WordList')
@@ -65,6 +70,19 @@ export class WordListsResolver {
   @RequirePermission('read', 'WordList')
   wordList(@CurrentActor() actor: Actor, @Args('id', { type: () => Int }) id: number) {
     return this.service.get(actor, id);
+  }
+
+  @Query(() => WordListTestResultType, { description: 'Dry run of the word lists that apply to a mailbox on a message; sends nothing' })
+  @RequirePermission('read', 'WordList')
+  testWordLists(
+    @CurrentActor() actor: Actor,
+    @Args('account') account: string,
+    @Args('raw', { nullable: true, description: 'A raw RFC 5322 message' }) raw?: string,
+    @Args('subject', { nullable: true }) subject?: string,
+    @Args('body', { nullable: true }) body?: string,
+    @Args('direction', { nullable: true, description: 'inbound (default) | outbound' }) direction?: string,
+  ) {
+    return this.testService.test(actor, definedOnly({ account, raw, subject, body, direction }));
   }
 
   @Mutation(() => WordListType)
