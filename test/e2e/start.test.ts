@@ -9,14 +9,26 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../support/api.js';
 import { createTestDatabase } from '../support/database.js';
+import { codeOf, message, pythonSmtp } from '../support/smtp.js';
 
 const main = join(import.meta.dirname, '../../apps/api/dist/main.js');
 const randomPort = () => 20000 + Math.floor(Math.random() * 30000);
 
 async function startServer(env: Record<string, string>) {
   const port = randomPort();
+  const smtpPort = randomPort();
+  const submissionPort = randomPort();
   const child = spawn(process.execPath, [main], {
-    env: { ...process.env, HTTP_PORT: String(port), HTTP_HOST: '127.0.0.1', NODE_ENV: 'production', ...env },
+    env: {
+      ...process.env,
+      HTTP_PORT: String(port),
+      HTTP_HOST: '127.0.0.1',
+      SMTP_PORT: String(smtpPort),
+      SUBMISSION_PORT: String(submissionPort),
+      SCHOOLMAIL_MAIL_HOST: '127.0.0.1',
+      NODE_ENV: 'production',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -34,7 +46,7 @@ async function startServer(env: Record<string, string>) {
     if (Date.now() > deadline) throw new Error(`server did not start: ${output}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  return { child, client, port, output: () => output };
+  return { child, client, port, smtpPort, submissionPort, output: () => output };
 }
 
 function stop(child: ChildProcess) {
@@ -92,6 +104,15 @@ describe('npm start', () => {
       const login = await server.client.post('/auth/login', { username: 'root', password: 'given-password-1' });
       expect(login.status).toBe(200);
       expect(await db.prisma.admin.count({ where: { username: 'root' } })).toBe(1);
+
+      // The mail engine runs in the same process: a message to a mailbox made through the API lands in its INBOX.
+      const admin = new ApiClient(server.client.baseUrl, login.body.accessToken);
+      expect((await admin.post('/domains', { name: 'start.k12.us' })).status).toBe(201);
+      expect((await admin.post('/domains/start.k12.us/accounts', { localPart: 'jane', password: 'mailbox-password-1' })).status).toBe(201);
+      const sent = await pythonSmtp({ port: server.smtpPort, sender: 'friend@example.org', recipients: ['jane@start.k12.us'], message: message({ from: 'friend@example.org', to: 'jane@start.k12.us' }) });
+      expect(codeOf(sent.reply('data'))).toBe('250 2.0.0');
+      expect(await db.prisma.mailboxMessage.count({ where: { folder: { name: 'INBOX', account: { address: 'jane@start.k12.us' } } } })).toBe(1);
+      expect(server.output()).toContain(`SMTP: MX on 127.0.0.1:${server.smtpPort}, submission on 127.0.0.1:${server.submissionPort}`);
     } finally {
       await stop(server.child);
       await db.drop();

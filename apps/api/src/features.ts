@@ -9,7 +9,12 @@ import { WordListsModule } from './word-lists/word-lists.module.js';
 import { AdminsModule } from './admins/admins.module.js';
 import { PermissionSetsModule } from './permission-sets/permission-sets.module.js';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
-
+import { StorageUnitsModule } from './storage-units/storage-units.module.js';
+import { PoliciesModule } from './policies/policies.module.js';
+import { SendAsModule } from './send-as/send-as.module.js';
+import { QuarantineModule } from './quarantine/quarantine.module.js';
+import { QueueModule } from './queue/queue.module.js';
+import { TransportsModule } from './transports/transports.module.js';
 export const FEATURE_MODULES = [
   DomainsModule,
   AccountsModule,
@@ -21,4 +26,10 @@ export const FEATURE_MODULES = [
   AdminsModule,
   PermissionSetsModule,
   ApiKeysModule,
+  StorageUnitsModule,
+  PoliciesModule,
+  SendAsModule,
+  QuarantineModule,
+  QueueModule,
+  TransportsModule,
 ];

@@ -34,6 +34,7 @@ describe('word-list matcher', () => {
     }
     expect(matchesOf(['shit'], 'sh1t, $h1t, 5hit')).toEqual(['sh1t', '$h1t', '5hit']);
     expect(matchesOf(['ass'], 'you @ss, a55, 4$$')).toEqual(['@ss', 'a55', '4$$']);
+    expect(matchesOf(['ass'], 'a 4ss')).toEqual(['4ss']);
     expect(matchesOf(['hello'], 'h3ll0 and he11o')).toEqual(['h3ll0', 'he11o']); // 1 read as l
     expect(matchesOf(['fail'], 'fai1')).toEqual(['fai1']); // 1 read as i... or l: both
     expect(matchesOf(['sexy'], 'sexxxyyy')).toEqual(['sexxxyyy']);

@@ -134,6 +134,10 @@ export class CompiledWordLists {
       const last = data[h + 1]!;
       const first = last - this.lengths[sequence]! + 1;
       const variants = this.variants[sequence]!;
+      // Most candidates end a word but start inside one ("class" for "ass"): every spelling of a
+      // sequence shares its first and last symbols, so one look at the gaps settles those.
+      const { openStart, openEnd } = variants[0]!;
+      if ((!openStart && normalized.gaps[first]! < GAP_SOFT) || (!openEnd && normalized.gaps[last + 1]! < GAP_SOFT)) continue;
       // Two spellings in one list ("fuck", "fuuck") may both fit one place: report it once.
       let reportedHere: number[] | undefined;
       for (const variant of variants) {

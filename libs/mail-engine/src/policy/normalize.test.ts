@@ -44,6 +44,8 @@ describe('normalization for word-list matching', () => {
     expect(canonical('h3ll')).toBe(canonical('hell'));
     // A number without letters stays a number.
     expect(canonical('455')).toBe('45');
+    // Also right after a single letter, whose spaced gap turns out to be a word break.
+    expect(canonical('x 4ss')).toBe('x as');
   });
 
   it('keeps words that need no rewriting intact around ones that do', () => {

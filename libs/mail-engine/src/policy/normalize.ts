@@ -329,6 +329,8 @@ export function normalizeTransient(text: string): NormalizedText {
       ends[w] = ends[k]!;
     }
     cursor = end;
+    // Spaced whitespace that turned out hard ("x 4ss") leaves this atom to the next word.
+    if (at >= end) p--;
   }
   atoms.move(w + 1, cursor, n);
   const length = w + 1 + (n - cursor);
