@@ -22,6 +22,7 @@ import { loadTlsCredentials } from './smtp/tls.js';
 import { TrustedClients } from './smtp/trust.js';
 import { WordListScanner } from './smtp/word-lists.js';
 import { startStorageSweeper } from './storage/blob-sweeper.js';
+import { startStorageUsageFolder } from './storage/usage.js';
 import { FileBlobStore } from './storage/file-blob-store.js';
 
 export interface EngineOptions {
@@ -102,6 +103,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   sizeRefresh.unref();
   if (options.queueWorkers !== false) queue.start();
   const stopSweeper = startStorageSweeper(prisma, options.sweepIntervalMs ?? 60_000, { log });
+  const stopUsageFolder = startStorageUsageFolder(prisma, 1000, log);
   log(
     `SMTP: MX on ${config.listenHost}:${listeners.ports.smtp}, submission on ${config.listenHost}:${listeners.ports.submission}` +
       ` (STARTTLS: ${tls.source}${config.allowPlainAuth ? '; AUTH allowed without TLS' : ''})`,
@@ -118,6 +120,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
         await listeners.close();
         await queue.stop();
         await stopSweeper();
+        await stopUsageFolder();
         await events.stop();
         orphans.stop();
       })();

@@ -13,22 +13,25 @@ import { capacityOf, createStorageUnitInput, listProblemsQuery, listStorageUnits
 const unitInclude = { domains: { select: { domain: { select: { name: true } } } } } satisfies Prisma.StorageUnitInclude;
 type UnitRow = Prisma.StorageUnitGetPayload<{ include: typeof unitInclude }>;
 
-export function presentStorageUnit(row: UnitRow, blobCount: number) {
-  const free = row.capacityBytes - row.usedBytes;
+export function presentStorageUnit(row: UnitRow, usage: { blobCount: number; pendingBytes: bigint }) {
+  const used = row.usedBytes + usage.pendingBytes;
+  const free = row.capacityBytes - used;
   return {
     id: row.id,
     name: row.name,
     directory: row.directory,
     state: row.state,
     capacityBytes: Number(row.capacityBytes),
-    usedBytes: Number(row.usedBytes),
+    usedBytes: Number(used),
     freeBytes: Number(free > 0n ? free : 0n),
-    blobCount,
+    blobCount: usage.blobCount,
     domains: row.domains.map((d) => d.domain.name).sort(),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
 }
+const NO_USAGE = { blobCount: 0, pendingBytes: 0n };
+
 export type StorageUnitView = ReturnType<typeof presentStorageUnit>;
 
 type ProblemRow = Prisma.StorageProblemGetPayload<object>;
@@ -51,9 +54,9 @@ const within = (a: string, b: string) => {
 };
 
 /**
- * Storage units: where message bytes live. Platform staff only (the rbac registry has no
- * StorageUnit subject yet, so the routes are @Authenticated and this service asks for the
- * platform-wide ability).
+ * Storage units: where message bytes live. Platform staff only (the StorageUnit subject is
+ * never delegated). `usedBytes` trails new mail by about a second: the engine folds the
+ * usage deltas that accepting mail writes (see libs/mail-engine/src/storage/usage.ts).
  */
 @Injectable()
 export class StorageUnitsService {
@@ -84,7 +87,7 @@ export class StorageUnitsService {
         },
         include: unitInclude,
       });
-      const view = presentStorageUnit(created, 0);
+      const view = presentStorageUnit(created, NO_USAGE);
       await this.audit.record(tx, actor, { action: 'storage-unit.create', subjectType: 'StorageUnit', subjectId: created.name, after: view });
       return view;
     });
@@ -97,14 +100,14 @@ export class StorageUnitsService {
     const filters: Prisma.StorageUnitWhereInput[] = [page.where];
     if (query.q) filters.push({ name: { contains: query.q } });
     const rows = await this.prisma.storageUnit.findMany({ where: { AND: filters }, orderBy: page.orderBy as never, take: page.take, include: unitInclude });
-    const counts = await this.blobCounts(rows.map((row) => row.id));
-    return page.page(rows, (row) => presentStorageUnit(row, counts.get(row.id) ?? 0));
+    const usage = await this.usage(rows.map((row) => row.id));
+    return page.page(rows, (row) => presentStorageUnit(row, usage.get(row.id) ?? NO_USAGE));
   }
 
   async get(actor: Actor, id: string | number) {
     this.requireStaff(actor);
     const row = await this.find(this.prisma, id);
-    return presentStorageUnit(row, (await this.blobCounts([row.id])).get(row.id) ?? 0);
+    return presentStorageUnit(row, (await this.usage([row.id])).get(row.id) ?? NO_USAGE);
   }
 
   async update(actor: Actor, id: string | number, rawInput: unknown) {
@@ -112,8 +115,8 @@ export class StorageUnitsService {
     const input = parseInput(updateStorageUnitInput, rawInput);
     return this.prisma.$transaction(async (tx) => {
       const row = await this.find(tx, id, true);
-      const blobCount = (await this.blobCounts([row.id], tx)).get(row.id) ?? 0;
-      const before = presentStorageUnit(row, blobCount);
+      const usage = (await this.usage([row.id], tx)).get(row.id) ?? NO_USAGE;
+      const before = presentStorageUnit(row, usage);
       if (input.name !== undefined && input.name !== row.name && (await tx.storageUnit.findUnique({ where: { name: input.name } }))) {
         throw AppError.conflict(`storage unit ${input.name} already exists`, 'name');
       }
@@ -127,7 +130,7 @@ export class StorageUnitsService {
         data.domains = { deleteMany: {}, create: domainIds.map((domainId) => ({ domainId })) };
       }
       const updated = await tx.storageUnit.update({ where: { id: row.id }, data, include: unitInclude });
-      const after = presentStorageUnit(updated, blobCount);
+      const after = presentStorageUnit(updated, usage);
       await this.audit.record(tx, actor, { action: 'storage-unit.update', subjectType: 'StorageUnit', subjectId: updated.name, before, after });
       return after;
     });
@@ -155,10 +158,15 @@ export class StorageUnitsService {
   }
 
   /** One query for the blob counts of a page of units. */
-  private async blobCounts(unitIds: number[], db: Database | Tx = this.prisma) {
-    if (unitIds.length === 0) return new Map<number, number>();
-    const groups = await db.messageBlob.groupBy({ by: ['storageUnitId'], where: { storageUnitId: { in: unitIds } }, _count: { _all: true } });
-    return new Map(groups.map((g) => [g.storageUnitId, g._count._all]));
+  /** Blob counts, and the bytes not yet folded into usedBytes, of some units. */
+  private async usage(unitIds: number[], db: Database | Tx = this.prisma) {
+    const usage = new Map<number, { blobCount: number; pendingBytes: bigint }>(unitIds.map((id) => [id, { ...NO_USAGE }]));
+    if (unitIds.length === 0) return usage;
+    const blobs = await db.messageBlob.groupBy({ by: ['storageUnitId'], where: { storageUnitId: { in: unitIds } }, _count: { _all: true } });
+    const pending = await db.storageUsageDelta.groupBy({ by: ['storageUnitId'], where: { storageUnitId: { in: unitIds } }, _sum: { bytes: true } });
+    for (const g of blobs) usage.get(g.storageUnitId)!.blobCount = g._count._all;
+    for (const g of pending) usage.get(g.storageUnitId)!.pendingBytes = g._sum.bytes ?? 0n;
+    return usage;
   }
 
   private async domainIds(tx: Tx, names: string[]) {

@@ -87,7 +87,7 @@ async function sweepBatch(db: Db, options: SweepOptions) {
       const freedPerUnit = new Map<number, number>();
       for (const blob of candidates) freedPerUnit.set(blob.storageUnitId, (freedPerUnit.get(blob.storageUnitId) ?? 0) + blob.size);
       for (const [unitId, bytes] of [...freedPerUnit].sort(([a], [b]) => a - b)) {
-        await tx.$executeRaw`UPDATE "StorageUnit" SET "usedBytes" = GREATEST(0, "usedBytes" - ${bytes}) WHERE "id" = ${unitId}`;
+        await tx.$executeRaw`INSERT INTO "StorageUsageDelta" ("storageUnitId", "bytes") VALUES (${unitId}, ${-bytes})`;
       }
     });
   } catch (error) {

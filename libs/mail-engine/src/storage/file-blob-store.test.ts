@@ -7,6 +7,7 @@ import { createAccounts, createMailDomain, createStorageUnit, temporaryDirectory
 import { PrismaMailboxes } from '../mailbox/prisma-mailboxes.js';
 import { blobPath, quarantineDirectory } from './blob-paths.js';
 import { startStorageSweeper, sweepUnreferencedBlobs } from './blob-sweeper.js';
+import { foldStorageUsage } from './usage.js';
 import { createPrismaClient } from '@schoolmail/prisma';
 import { BlobCorruptError } from './errors.js';
 import { FileBlobStore } from './file-blob-store.js';
@@ -51,6 +52,7 @@ describe('FileBlobStore', () => {
     expect(filesUnder(unitDirectory).filter((f) => f.endsWith(hash))).toEqual([`${hash.slice(0, 2)}/${hash.slice(2, 4)}/${hash}`]);
     expect(readFileSync(blobPath(unitDirectory, hash))).toEqual(bytes);
     expect(filesUnder(unitDirectory).filter((f) => f.includes('.tmp-'))).toEqual([]);
+    await foldStorageUsage(db.prisma);
     const unit = await db.prisma.storageUnit.findUniqueOrThrow({ where: { id: unitId } });
     expect(unit.usedBytes).toBe(BigInt(bytes.length));
     expect(await store.read(first.blobId)).toEqual(bytes);
@@ -59,6 +61,7 @@ describe('FileBlobStore', () => {
   it('counts one reference per mailbox: 50 recipients hold one blob, freed with its file after the last deletion', async () => {
     const accounts = await createAccounts(db.prisma, domain, 50, 'ref');
     const bytes = message('fifty');
+    await foldStorageUsage(db.prisma);
     const usedBefore = (await db.prisma.storageUnit.findUniqueOrThrow({ where: { id: unitId } })).usedBytes;
     const blob = await db.prisma.$transaction(async (tx) => {
       const stored = await store.store(tx, bytes, domain.id);
@@ -79,6 +82,7 @@ describe('FileBlobStore', () => {
     expect(await db.prisma.messageBlob.findUnique({ where: { id: blob.blobId } })).toBeNull();
     expect(existsSync(blobPath(unitDirectory, blob.sha256))).toBe(false);
     expect(readdirSync(join(unitDirectory, 'trash'))).toEqual([]);
+    await foldStorageUsage(db.prisma);
     const unit = await db.prisma.storageUnit.findUniqueOrThrow({ where: { id: unitId } });
     expect(unit.usedBytes).toBe(usedBefore - BigInt(message('dedup').length));
   });

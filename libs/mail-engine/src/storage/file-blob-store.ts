@@ -91,7 +91,8 @@ export class FileBlobStore implements BlobStore {
     // Content already stored on another unit stays there; a copy `write` made meanwhile on
     // the chosen unit (two first deliveries of it at once) is left behind, unreferenced.
     if (row.inserted) {
-      await tx.$executeRaw`UPDATE "StorageUnit" SET "usedBytes" = "usedBytes" + ${written.size} WHERE "id" = ${row.storageUnitId}`;
+      // An insert, not an update of the unit's row: see StorageUsageDelta and foldStorageUsage.
+      await tx.$executeRaw`INSERT INTO "StorageUsageDelta" ("storageUnitId", "bytes") VALUES (${row.storageUnitId}, ${written.size})`;
     }
     // Checked only now that the row is ours: see the sweeper for the race this closes.
     const unit = await this.units.unit(row.storageUnitId, tx);

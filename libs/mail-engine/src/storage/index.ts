@@ -4,3 +4,4 @@ export { StorageUnitCatalog, filesystemFreeBytes, DEFAULT_UNIT_NAME, type Storag
 export { sweepUnreferencedBlobs, startStorageSweeper, type SweepOptions } from './blob-sweeper.js';
 export { blobPath, quarantineDirectory, trashDirectory } from './blob-paths.js';
 export { fsyncDirectory, writeFileDurably, ensureDirectoryDurably } from './durable-files.js';
+export { foldStorageUsage, startStorageUsageFolder } from './usage.js';

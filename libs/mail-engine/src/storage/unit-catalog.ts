@@ -27,7 +27,7 @@ export interface StorageUnitRecord {
  * inside one (a query on another pooled connection there could wait for a connection that
  * only the waiting transactions hold).
  */
-export type CatalogReader = Pick<Db | Tx, 'storageUnit' | 'domain'>;
+export type CatalogReader = Pick<Db | Tx, 'storageUnit' | 'domain' | 'storageUsageDelta'>;
 
 export const DEFAULT_UNIT_NAME = 'default';
 const FALLBACK_CAPACITY = 100n * 1024n ** 3n;
@@ -127,6 +127,9 @@ export class StorageUnitCatalog {
 
   private async load(reader: CatalogReader) {
     const rows = await reader.storageUnit.findMany({ include: { domains: { select: { domainId: true } } }, orderBy: { id: 'asc' } });
+    // Usage not yet folded into usedBytes (see usage.ts) counts too.
+    const pending = await reader.storageUsageDelta.groupBy({ by: ['storageUnitId'], _sum: { bytes: true } });
+    const pendingOf = new Map(pending.map((p) => [p.storageUnitId, p._sum.bytes ?? 0n]));
     const units = new Map<number, StorageUnitRecord>(
       rows.map((row) => [
         row.id,
@@ -135,7 +138,7 @@ export class StorageUnitCatalog {
           name: row.name,
           directory: row.directory,
           capacityBytes: row.capacityBytes,
-          usedBytes: row.usedBytes,
+          usedBytes: row.usedBytes + (pendingOf.get(row.id) ?? 0n),
           state: row.state,
           domainIds: row.domains.map((d) => d.domainId),
         },
