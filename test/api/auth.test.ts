@@ -118,3 +118,15 @@ describe('sign-in rate limiting', () => {
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 });
+
+describe('session lifetime', () => {
+  it('refuses a token once its session has expired', async () => {
+    const client = await api.login('staff', STAFF_PASSWORD);
+    expect((await client.get('/auth/me')).status).toBe(200);
+    const { hashToken } = await import('../../apps/api/src/auth/principals.js');
+    await api.prisma.session.update({ where: { tokenHash: hashToken(client.token!) }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    const expired = await client.get('/auth/me');
+    expect(expired.status).toBe(401);
+    expect(expired.body.detail).toContain('expired');
+  });
+});
