@@ -147,28 +147,36 @@ async function applyRoutines(connectionString: string) {
 }
 
 /**
- * Writes prisma/migrations/<timestamp>_<name>/migration.sql with the SQL that takes the
- * schema of the latest migration to schema.prisma. Each migration keeps a copy of the
- * schema it produces (`schema.snapshot.prisma`, ignored by Prisma's CLI), so the diff is
- * computed between two data models and needs no database: the Wasm engine cannot yet
- * describe a live PostgreSQL 18 catalog. `connectionString` only hosts the engine.
- * Returns the new directory, or null when there is nothing to change.
+ * The SQL that takes the schema of the latest migration to schema.prisma, or null when they
+ * match. Each migration keeps a copy of the schema it produces (`schema.snapshot.prisma`,
+ * ignored by Prisma's CLI), so the diff is computed between two data models and needs no
+ * database: the Wasm engine cannot yet describe a live PostgreSQL 18 catalog.
+ * `connectionString` only hosts the engine.
  */
-export async function createMigration(name: string, connectionString: string) {
+export async function pendingSchemaChange(connectionString: string): Promise<string | null> {
   const latest = migrationList().migrationDirectories.at(-1)?.path;
-  const current = readFileSync(schemaPath, 'utf8');
   const { stdout } = await withSchemaEngine(connectionString, () => {}, (engine) => engine.diff({
     from: latest
       ? { tag: 'schemaDatamodel', files: [{ path: schemaPath, content: readFileSync(join(migrationsDir, latest, SNAPSHOT), 'utf8') }] }
       : { tag: 'empty' },
-    to: { tag: 'schemaDatamodel', files: [{ path: schemaPath, content: current }] },
+    to: { tag: 'schemaDatamodel', files: [{ path: schemaPath, content: readFileSync(schemaPath, 'utf8') }] },
     script: true,
     shadowDatabaseUrl: null,
     exitCode: null,
     filters: noFilters,
   }));
   const sql = stdout ?? '';
-  if (!sql.trim() || sql.includes('This is an empty migration')) return null;
+  return !sql.trim() || sql.includes('This is an empty migration') ? null : sql;
+}
+
+/**
+ * Writes prisma/migrations/<timestamp>_<name>/ (migration.sql and the schema snapshot) for
+ * the pending schema change; returns the directory, or null when there is nothing to change.
+ */
+export async function createMigration(name: string, connectionString: string) {
+  const sql = await pendingSchemaChange(connectionString);
+  if (sql === null) return null;
+  const current = readFileSync(schemaPath, 'utf8');
   const stamp = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
   const dir = resolve(migrationsDir, `${stamp}_${name.replace(/[^a-z0-9_]+/gi, '_')}`);
   mkdirSync(dir, { recursive: true });
