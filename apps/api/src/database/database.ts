@@ -20,7 +20,14 @@ export async function openDatabase(config: ApiConfig, log: (line: string) => voi
     mkdirSync(config.dataDir, { recursive: true });
     allowPostgresUserIn(config.dataDir, log);
     log(`starting embedded PostgreSQL in ${dataDir} on 127.0.0.1:${config.embeddedPostgresPort}`);
-    const server = await startEmbeddedPostgres({ dataDir, port: config.embeddedPostgresPort });
+    const server = await startEmbeddedPostgres({
+      dataDir,
+      port: config.embeddedPostgresPort,
+      // PostgreSQL's own words on what operators need to see (crash recovery, failures).
+      log: (line) => {
+        if (/recovery|redo|FATAL|PANIC|ERROR|could not/i.test(line)) log(`postgres: ${line}`);
+      },
+    });
     url = server.url;
     stopServer = server.stop;
   }
