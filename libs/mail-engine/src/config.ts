@@ -14,6 +14,11 @@ export interface EngineConfig {
   /** AUTH without STARTTLS (local trials only). */
   allowPlainAuth: boolean;
   maxConnectionsPerClient: number;
+  /**
+   * How long a new SMTP connection waits for its greeting (early-talker detection); 0 greets
+   * on the next turn of the event loop, as Postfix's smtpd does. Absent: 0.
+   */
+  greetingDelayMs?: number;
   /** Client networks (CIDR) whose mail is trusted as a local source (skips impersonation and content checks). */
   trustedNetworks: string[];
   maxReceivedHeaders: number;
@@ -57,6 +62,7 @@ export function loadEngineConfig(env: NodeJS.ProcessEnv = process.env): EngineCo
     tls: { certFile: env.SCHOOLMAIL_TLS_CERT || undefined, keyFile: env.SCHOOLMAIL_TLS_KEY || undefined },
     allowPlainAuth: env.SCHOOLMAIL_ALLOW_PLAIN_AUTH === 'true',
     maxConnectionsPerClient: integer(env, 'SCHOOLMAIL_MAX_CONNECTIONS_PER_CLIENT', 50),
+    greetingDelayMs: integer(env, 'SCHOOLMAIL_SMTP_GREETING_DELAY_MS', 0),
     trustedNetworks: list(env.SCHOOLMAIL_TRUSTED_NETWORKS),
     maxReceivedHeaders: 25,
     queue: {

@@ -23,8 +23,11 @@ export interface BlobStore {
    * inside `tx` so the blob row commits with the rows that reference it.
    */
   store(tx: Tx, bytes: Buffer, domainId: number | null): Promise<StoredBlob>;
-  /** Writes the file only (durably), before any transaction is open; returns its hash. */
-  write(bytes: Buffer, domainId: number | null): Promise<{ sha256: string; size: number; storageUnitId: number }>;
+  /**
+   * Writes the file only (durably), before any transaction is open; returns its hash.
+   * `unique`: the bytes were never stored before (no lookup by hash ahead of the write).
+   */
+  write(bytes: Buffer, domainId: number | null, options?: { unique?: boolean }): Promise<{ sha256: string; size: number; storageUnitId: number }>;
   /** Creates or finds the blob row of a file written by `write`, inside `tx`. */
   record(tx: Tx, written: { sha256: string; size: number; storageUnitId: number }): Promise<StoredBlob>;
   /** Reads and verifies a blob; a corrupt one is isolated, reported and refused (BlobCorruptError). */

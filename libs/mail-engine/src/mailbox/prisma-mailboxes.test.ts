@@ -84,7 +84,14 @@ describe('PrismaMailboxes.deliver', () => {
       statements = 0;
       const second = await counting.$transaction((tx) => mailboxes.deliver(tx, { blobId: blob.blobId, size: blob.size, internalDate: new Date(), accountIds: accounts }));
       expect(second.every((d) => d.uid === 2)).toBe(true);
-      expect(statements).toBe(3);
+      expect(statements).toBe(1); // UIDs, messages and quota in one statement
+      statements = 0;
+      // Deliveries made together in one transaction (a group commit) share that statement.
+      const together = await counting.$transaction((tx) =>
+        Promise.all(Array.from({ length: 4 }, () => mailboxes.deliver(tx, { blobId: blob.blobId, size: blob.size, internalDate: new Date(), accountIds: accounts.slice(0, 3) }))),
+      );
+      expect(statements).toBe(1);
+      expect(together.map((deliveries) => deliveries.map((d) => d.uid))).toEqual([[3, 3, 3], [4, 4, 4], [5, 5, 5], [6, 6, 6]]);
     } finally {
       await counting.$disconnect();
     }
@@ -97,6 +104,8 @@ describe('PrismaMailboxes.deliver', () => {
     );
     const counts = await db.prisma.mailboxMessage.groupBy({ by: ['folderId'], where: { blobId: blob.blobId }, _count: true, _max: { uid: true } });
     for (const folder of counts) expect(folder._max.uid).toBe(folder._count);
+    const rows = await db.prisma.mailboxMessage.findMany({ where: { blobId: blob.blobId }, select: { uid: true, modSeq: true } });
+    expect(rows.every((row) => row.modSeq === BigInt(row.uid + 1))).toBe(true);
     expect((await db.prisma.messageBlob.findUniqueOrThrow({ where: { id: blob.blobId } })).refCount).toBe(counts.reduce((sum, c) => sum + c._count, 0));
   });
 

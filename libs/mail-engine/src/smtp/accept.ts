@@ -79,8 +79,8 @@ export async function acceptMessage(ctx: PipelineContext, session: SMTPServerSes
   };
   const domainId = plan.local[0]?.domainId ?? transaction.senderDomainId ?? null;
   const [writtenPlain, writtenTagged] = await Promise.all([
-    bytes.plain ? ctx.blobs.write(bytes.plain, domainId) : null,
-    bytes.tagged ? ctx.blobs.write(bytes.tagged, domainId) : null,
+    bytes.plain ? ctx.blobs.write(bytes.plain, domainId, { unique: true }) : null,
+    bytes.tagged ? ctx.blobs.write(bytes.tagged, domainId, { unique: true }) : null,
   ]);
 
   const events = [
@@ -89,16 +89,17 @@ export async function acceptMessage(ctx: PipelineContext, session: SMTPServerSes
   ];
 
   const committed = ctx.committer.commit(async (tx) => {
-    const blobs: Record<Variant, StoredBlob | null> = {
-      plain: writtenPlain ? await ctx.blobs.record(tx, writtenPlain) : null,
-      tagged: writtenTagged ? await ctx.blobs.record(tx, writtenTagged) : null,
-    };
-    for (const variant of ['plain', 'tagged'] as const) {
-      const blob = blobs[variant];
-      if (blob && deliverTo[variant].length) {
-        await ctx.mailboxes.deliver(tx, { blobId: blob.blobId, size: blob.size, internalDate: now, accountIds: deliverTo[variant] });
-      }
-    }
+    // Side by side, so they join the other messages' statements of the batch (see committer.ts).
+    const [plain, tagged] = await Promise.all([writtenPlain && ctx.blobs.record(tx, writtenPlain), writtenTagged && ctx.blobs.record(tx, writtenTagged)]);
+    const blobs: Record<Variant, StoredBlob | null> = { plain, tagged };
+    await Promise.all(
+      (['plain', 'tagged'] as const).map((variant) => {
+        const blob = blobs[variant];
+        return blob && deliverTo[variant].length
+          ? ctx.mailboxes.deliver(tx, { blobId: blob.blobId, size: blob.size, internalDate: now, accountIds: deliverTo[variant] })
+          : null;
+      }),
+    );
     if (remoteVariant) {
       const blob = blobs[remoteVariant]!;
       await ctx.queue.enqueue(tx, {

@@ -13,6 +13,7 @@ import { authenticate } from './auth.js';
 import { stateOf, type Listener, type PipelineContext } from './context.js';
 import { checkContent, planDelivery, readBounded } from './data.js';
 import { useOwnEnhancedCodes } from './enhanced-codes.js';
+import { GREETING_DELAY_MS, useGreetingDelayOption } from './greeting-delay.js';
 import { checkMailFrom } from './mail-from.js';
 import { checkRcptTo } from './rcpt-to.js';
 import { refuse, SmtpReply } from './replies.js';
@@ -47,7 +48,8 @@ function createServer(ctx: PipelineContext, listener: Listener, options: SmtpLis
     return reply;
   };
 
-  const serverOptions: SMTPServerOptions = {
+  const serverOptions: SMTPServerOptions & { [GREETING_DELAY_MS]: number } = {
+    [GREETING_DELAY_MS]: ctx.config.greetingDelayMs ?? 0,
     name: ctx.config.hostname,
     banner: 'Schoolmail',
     key: options.tls.key,
@@ -145,6 +147,7 @@ function close(server: SMTPServer): Promise<void> {
 
 export async function startSmtpListeners(ctx: PipelineContext, options: SmtpListenerOptions): Promise<SmtpListeners> {
   useOwnEnhancedCodes();
+  useGreetingDelayOption();
   const mx = createServer(ctx, 'mx', options);
   const submission = createServer(ctx, 'submission', options);
   const host = ctx.config.listenHost;

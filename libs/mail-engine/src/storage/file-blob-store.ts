@@ -7,8 +7,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readdir, readFile, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BlobStore, Db, StoredBlob, Tx } from '../contracts.js';
+import { TxBatcher } from '../tx-batch.js';
 import { blobDirectory, blobPath, quarantineDirectory } from './blob-paths.js';
-import { ensureDirectoryDurably, isMissingFile, writeFileDurably } from './durable-files.js';
+import { ensureDirectoryDurably, isMissingFile } from './durable-files.js';
+import { DurableWriter } from './durable-writer.js';
 import { BlobCorruptError, BlobRaceError, StorageUnitUnavailableError } from './errors.js';
 import { StorageUnitCatalog } from './unit-catalog.js';
 
@@ -16,6 +18,23 @@ export interface WrittenBlob {
   sha256: string;
   size: number;
   storageUnitId: number;
+}
+
+export interface WriteOptions {
+  /**
+   * The caller knows these bytes were never stored before (an accepted message: its
+   * Received header holds a fresh queue id), so the lookup by hash is left to `record`,
+   * inside the transaction, instead of costing a query before the write.
+   */
+  unique?: boolean;
+}
+
+interface RecordedRow {
+  id: bigint;
+  sha256: string;
+  storageUnitId: number;
+  state: string;
+  inserted: boolean;
 }
 
 export interface FileBlobStoreOptions {
@@ -36,6 +55,13 @@ export class FileBlobStore implements BlobStore {
    * needs them in the rare case the file it relied on was freed in between.
    */
   private readonly bytesOfWritten = new WeakMap<WrittenBlob, Buffer>();
+  /** Fan-out directories known to exist (made durable once): no mkdir per message. */
+  private readonly knownDirectories = new Set<string>();
+  private readonly writer = new DurableWriter();
+  /** Unique content whose file this process wrote (see `recordAll`). */
+  private readonly writtenUnique = new WeakSet<WrittenBlob>();
+  /** The blobs recorded in one transaction at the same moment share one statement. */
+  private readonly recorder = new TxBatcher<WrittenBlob, StoredBlob>((tx, written) => this.recordAll(tx, written));
 
   constructor(
     private readonly db: Db,
@@ -54,16 +80,18 @@ export class FileBlobStore implements BlobStore {
     return this.record(tx, await this.writeReading(tx, bytes, domainId));
   }
 
-  async write(bytes: Buffer, domainId: number | null): Promise<WrittenBlob> {
-    return this.writeReading(this.db, bytes, domainId);
+  async write(bytes: Buffer, domainId: number | null, options: WriteOptions = {}): Promise<WrittenBlob> {
+    return this.writeReading(this.db, bytes, domainId, options);
   }
 
   /** `write`, reading the database through `reader` (the caller's transaction in `store`). */
-  private async writeReading(reader: Db | Tx, bytes: Buffer, domainId: number | null): Promise<WrittenBlob> {
+  private async writeReading(reader: Db | Tx, bytes: Buffer, domainId: number | null, options: WriteOptions = {}): Promise<WrittenBlob> {
     const sha256 = sha256Of(bytes);
     const size = bytes.length;
-    // Known content stays where it is: no second copy on another unit.
-    const existing = await reader.messageBlob.findUnique({ where: { sha256 }, select: { storageUnitId: true, state: true } });
+    // Known content stays where it is: no second copy on another unit. (Should "unique"
+    // content exist after all, `record` keeps the existing row and its unit; the copy
+    // written here is then left unreferenced, as in the race described in `record`.)
+    const existing = options.unique ? null : await reader.messageBlob.findUnique({ where: { sha256 }, select: { storageUnitId: true, state: true } });
     const unit = existing ? await this.units.unit(existing.storageUnitId, reader) : await this.units.choose(domainId, size, reader);
     // A present file was fsynced by the write that created its row; a corrupt blob's file has
     // gone to quarantine, so the fresh, verified bytes replace it.
@@ -74,31 +102,57 @@ export class FileBlobStore implements BlobStore {
     }
     const written: WrittenBlob = { sha256, size, storageUnitId: unit.id };
     this.bytesOfWritten.set(written, bytes);
+    if (options.unique && !present) this.writtenUnique.add(written);
     return written;
   }
 
-  async record(tx: Tx, written: WrittenBlob): Promise<StoredBlob> {
-    // The upsert locks the row until this transaction ends, so the sweeper (FOR UPDATE SKIP
+  /** Coalesced with the other records of the same transaction and moment (see tx-batch.ts). */
+  record(tx: Tx, written: WrittenBlob): Promise<StoredBlob> {
+    return this.recorder.load(tx, written);
+  }
+
+  private async recordAll(tx: Tx, all: WrittenBlob[]): Promise<StoredBlob[]> {
+    const bySha = new Map<string, WrittenBlob>();
+    for (const written of all) if (!bySha.has(written.sha256)) bySha.set(written.sha256, written);
+    // Hash order: concurrent batches take the row locks in the same order (no deadlock).
+    const unique = [...bySha.values()].sort((a, b) => (a.sha256 < b.sha256 ? -1 : a.sha256 > b.sha256 ? 1 : 0));
+    // The upsert locks each row until this transaction ends, so the sweeper (FOR UPDATE SKIP
     // LOCKED) cannot free it meanwhile. An unreferenced row being claimed again gets a fresh
-    // createdAt: the sweeper's grace period then covers it as it covers a new row.
-    const [row] = await tx.$queryRaw<Array<{ id: bigint; storageUnitId: number; state: string; inserted: boolean }>>`
-      INSERT INTO "MessageBlob" ("sha256", "size", "storageUnitId", "createdAt")
-      VALUES (${written.sha256}, ${written.size}, ${written.storageUnitId}, LOCALTIMESTAMP)
-      ON CONFLICT ("sha256") DO UPDATE SET "createdAt" =
-        CASE WHEN "MessageBlob"."refCount" = 0 THEN LOCALTIMESTAMP ELSE "MessageBlob"."createdAt" END
-      RETURNING "id", "storageUnitId", "state"::text AS "state", (xmax = 0) AS "inserted"`;
-    if (!row) throw new Error(`could not record blob ${written.sha256}`);
+    // createdAt: the sweeper's grace period then covers it as it covers a new row. New rows
+    // add their size to their unit's usage as insert-only deltas (see usage.ts).
+    const rows = await tx.$queryRaw<RecordedRow[]>`
+      WITH input AS (
+        SELECT * FROM unnest(${unique.map((w) => w.sha256)}::text[], ${unique.map((w) => w.size)}::int[], ${unique.map((w) => w.storageUnitId)}::int[])
+          AS t("sha256", "size", "storageUnitId")
+      ), upserted AS (
+        INSERT INTO "MessageBlob" ("sha256", "size", "storageUnitId", "createdAt")
+        SELECT "sha256", "size", "storageUnitId", LOCALTIMESTAMP FROM input ORDER BY "sha256"
+        ON CONFLICT ("sha256") DO UPDATE SET "createdAt" =
+          CASE WHEN "MessageBlob"."refCount" = 0 THEN LOCALTIMESTAMP ELSE "MessageBlob"."createdAt" END
+        RETURNING "id", "sha256", "storageUnitId", "state"::text AS "state", (xmax = 0) AS "inserted"
+      ), usage AS (
+        INSERT INTO "StorageUsageDelta" ("storageUnitId", "bytes")
+        SELECT u."storageUnitId", sum(i."size") FROM upserted u JOIN input i USING ("sha256") WHERE u."inserted" GROUP BY u."storageUnitId"
+        RETURNING 1
+      )
+      SELECT "id", "sha256", "storageUnitId", "state", "inserted" FROM upserted`;
+    const rowOf = new Map(rows.map((row) => [row.sha256, row]));
     // Content already stored on another unit stays there; a copy `write` made meanwhile on
     // the chosen unit (two first deliveries of it at once) is left behind, unreferenced.
-    if (row.inserted) {
-      // An insert, not an update of the unit's row: see StorageUsageDelta and foldStorageUsage.
-      await tx.$executeRaw`INSERT INTO "StorageUsageDelta" ("storageUnitId", "bytes") VALUES (${row.storageUnitId}, ${written.size})`;
-    }
-    // Checked only now that the row is ours: see the sweeper for the race this closes.
-    const unit = await this.units.unit(row.storageUnitId, tx);
-    const intact = row.state === 'ok' && (await this.hasFile(unit.directory, written.sha256, written.size));
-    if (!intact) await this.restoreFile(tx, row, unit.directory, written);
-    return { blobId: row.id, sha256: written.sha256, size: written.size };
+    // Each file is checked only now that its row is ours: see the sweeper for the race this closes.
+    await Promise.all(
+      unique.map(async (written) => {
+        const row = rowOf.get(written.sha256);
+        if (!row) throw new Error(`could not record blob ${written.sha256}`);
+        // A row this statement created for content never stored before had no earlier row
+        // for the sweeper to free, so nothing can have taken the file written for it.
+        if (row.inserted && this.writtenUnique.has(written)) return;
+        const unit = await this.units.unit(row.storageUnitId, tx);
+        const intact = row.state === 'ok' && (await this.hasFile(unit.directory, written.sha256, written.size));
+        if (!intact) await this.restoreFile(tx, row, unit.directory, written);
+      }),
+    );
+    return all.map((written) => ({ blobId: rowOf.get(written.sha256)!.id, sha256: written.sha256, size: written.size }));
   }
 
   async read(blobId: bigint): Promise<Buffer> {
@@ -200,7 +254,16 @@ export class FileBlobStore implements BlobStore {
 
   private async writeBlobFile(unitDirectory: string, sha256: string, bytes: Buffer) {
     const directory = blobDirectory(unitDirectory, sha256);
-    await ensureDirectoryDurably(directory);
-    await writeFileDurably(directory, sha256, bytes);
+    const known = this.knownDirectories.has(directory);
+    try {
+      await this.writer.write(directory, sha256, bytes, !known);
+    } catch (error) {
+      if (!known || !isMissingFile(error)) throw error;
+      // The directory went away behind our back (an operator's cleanup): make it again.
+      this.knownDirectories.delete(directory);
+      await this.writer.write(directory, sha256, bytes, true);
+    }
+    this.knownDirectories.add(directory);
   }
+
 }
