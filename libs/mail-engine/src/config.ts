@@ -38,6 +38,8 @@ export interface EngineConfig {
   };
   /** Subject prefix for messages tagged by a word list. */
   tagSubjectPrefix: string;
+  /** How long decided (released or deleted) quarantine entries stay on record. */
+  quarantineRetentionDays: number;
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number) {
@@ -76,5 +78,6 @@ export function loadEngineConfig(env: NodeJS.ProcessEnv = process.env): EngineCo
       connectTimeoutMs: integer(env, 'SCHOOLMAIL_SMTP_CONNECT_TIMEOUT_MS', 30_000),
     },
     tagSubjectPrefix: env.SCHOOLMAIL_TAG_SUBJECT_PREFIX ?? '[Filtered]',
+    quarantineRetentionDays: integer(env, 'SCHOOLMAIL_QUARANTINE_RETENTION_DAYS', 30),
   };
 }

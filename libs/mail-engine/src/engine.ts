@@ -5,7 +5,7 @@
  */
 import type { EngineConfig } from './config.js';
 import type { Db } from './contracts.js';
-import { PrismaQuarantine } from './acceptance/quarantine.js';
+import { PrismaQuarantine, startQuarantinePurger } from './acceptance/quarantine.js';
 import { PrismaMailboxes } from './mailbox/prisma-mailboxes.js';
 import { WordListCache } from './policy/cache.js';
 import { QueueManager } from './queue/manager.js';
@@ -104,6 +104,8 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   if (options.queueWorkers !== false) queue.start();
   const stopSweeper = startStorageSweeper(prisma, options.sweepIntervalMs ?? 60_000, { log });
   const stopUsageFolder = startStorageUsageFolder(prisma, 1000, log);
+  // Decided quarantine entries keep their bytes until purged (who decided stays on record).
+  const stopQuarantinePurger = startQuarantinePurger(prisma, { retentionMs: config.quarantineRetentionDays * 86_400_000, log });
   log(
     `SMTP: MX on ${config.listenHost}:${listeners.ports.smtp}, submission on ${config.listenHost}:${listeners.ports.submission}` +
       ` (STARTTLS: ${tls.source}${config.allowPlainAuth ? '; AUTH allowed without TLS' : ''})`,
@@ -121,6 +123,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
         await queue.stop();
         await stopSweeper();
         await stopUsageFolder();
+        stopQuarantinePurger();
         await events.stop();
         orphans.stop();
       })();

@@ -81,6 +81,7 @@ export class AccountsService {
     const page = keyset<AccountRow>({
       sortField: query.sort,
       direction: query.order,
+      unique: query.sort === 'address',
       limit: query.limit,
       cursor: nullableSort ? undefined : query.cursor,
       parseValue: query.sort === 'createdAt' ? parseDateCursor : undefined,

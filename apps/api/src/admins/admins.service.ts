@@ -81,7 +81,7 @@ export class AdminsService {
     if (query.q) {
       filters.push({ OR: [{ username: { contains: query.q.toLowerCase() } }, { displayName: { contains: query.q, mode: 'insensitive' } }] });
     }
-    const page = keyset<AdminRow>({ sortField: 'username', limit: query.limit, cursor: query.cursor });
+    const page = keyset<AdminRow>({ sortField: 'username', unique: true, limit: query.limit, cursor: query.cursor });
     const rows = await this.prisma.admin.findMany({
       where: { AND: [...filters, page.where] },
       orderBy: page.orderBy as never,

@@ -65,7 +65,7 @@ export class AliasesService {
     const domain = await domainToList(this.prisma, actor, domainName);
     const filters: Prisma.AliasWhereInput[] = [accessibleBy(actor.ability, 'read').Alias, { domainId: domain.id }];
     if (query.q) filters.push({ address: { contains: query.q.toLowerCase() } });
-    const page = keyset<AliasRow>({ sortField: 'address', limit: query.limit, cursor: query.cursor });
+    const page = keyset<AliasRow>({ sortField: 'address', unique: true, limit: query.limit, cursor: query.cursor });
     const rows = await this.prisma.alias.findMany({
       where: { AND: [...filters, page.where] },
       orderBy: page.orderBy as never,

@@ -105,7 +105,7 @@ export class ClassesOfServiceService {
     const filters: Prisma.ClassOfServiceWhereInput[] = [accessibleBy(actor.ability, 'read').ClassOfService];
     if (query.q) filters.push({ name: { contains: query.q, mode: 'insensitive' } });
     if (query.domain) filters.push({ domainId: (await visibleDomain(this.prisma, actor.ability, query.domain)).id });
-    const page = keyset<ClassOfServiceRow>({ sortField: 'name', limit: query.limit, cursor: query.cursor });
+    const page = keyset<ClassOfServiceRow>({ sortField: 'name', unique: true, limit: query.limit, cursor: query.cursor });
     const rows = await this.prisma.classOfService.findMany({
       where: { AND: [...filters, page.where] },
       orderBy: page.orderBy as never,

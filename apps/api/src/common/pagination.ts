@@ -38,6 +38,8 @@ export function keyset<Row extends { id: number | bigint }>(options: {
   limit: number;
   cursor?: string;
   parseValue?: (raw: unknown) => unknown;
+  /** The sort field is unique (a name, an address): a plain range, which an index serves directly. */
+  unique?: boolean;
 }) {
   const direction = options.direction ?? 'asc';
   const op = direction === 'asc' ? 'gt' : 'lt';
@@ -49,6 +51,8 @@ export function keyset<Row extends { id: number | bigint }>(options: {
     where =
       options.sortField === 'id'
         ? { id: { [op]: idValue } }
+        : options.unique
+          ? { [options.sortField]: { [op]: sortValue } }
         : {
             OR: [
               { [options.sortField]: { [op]: sortValue } },
@@ -56,7 +60,8 @@ export function keyset<Row extends { id: number | bigint }>(options: {
             ],
           };
   }
-  const orderBy = options.sortField === 'id' ? [{ id: direction }] : [{ [options.sortField]: direction }, { id: direction }];
+  const orderBy =
+    options.sortField === 'id' || options.unique ? [{ [options.sortField]: direction }] : [{ [options.sortField]: direction }, { id: direction }];
   return {
     where,
     orderBy,

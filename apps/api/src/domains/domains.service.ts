@@ -100,7 +100,7 @@ export class DomainsService {
     const filters: Prisma.DomainWhereInput[] = [accessibleBy(actor.ability, 'read').Domain];
     if (query.q) filters.push({ name: { contains: query.q.toLowerCase() } });
     if (query.parent) filters.push({ parentId: (await visibleDomain(this.prisma, actor.ability, query.parent)).id });
-    const page = keyset<DomainRow>({ sortField: 'name', limit: query.limit, cursor: query.cursor });
+    const page = keyset<DomainRow>({ sortField: 'name', unique: true, limit: query.limit, cursor: query.cursor });
     const rows = await this.prisma.domain.findMany({
       where: { AND: [...filters, page.where] },
       orderBy: page.orderBy as never,

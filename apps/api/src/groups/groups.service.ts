@@ -104,7 +104,7 @@ export class GroupsService {
     const domain = await domainToList(this.prisma, actor, domainName);
     const filters: Prisma.GroupWhereInput[] = [accessibleBy(actor.ability, 'read').Group, { domainId: domain.id }];
     if (query.q) filters.push({ OR: [{ address: { contains: query.q.toLowerCase() } }, { name: { contains: query.q, mode: 'insensitive' } }] });
-    const page = keyset<GroupRow>({ sortField: 'address', limit: query.limit, cursor: query.cursor });
+    const page = keyset<GroupRow>({ sortField: 'address', unique: true, limit: query.limit, cursor: query.cursor });
     const rows = await this.prisma.group.findMany({
       where: { AND: [...filters, page.where] },
       orderBy: page.orderBy as never,

@@ -97,7 +97,7 @@ export class MailingListsService {
     const domain = await domainToList(this.prisma, actor, domainName);
     const filters: Prisma.MailingListWhereInput[] = [accessibleBy(actor.ability, 'read').MailingList, { domainId: domain.id }];
     if (query.q) filters.push({ OR: [{ address: { contains: query.q.toLowerCase() } }, { name: { contains: query.q, mode: 'insensitive' } }] });
-    const page = keyset<MailingListRow>({ sortField: 'address', limit: query.limit, cursor: query.cursor });
+    const page = keyset<MailingListRow>({ sortField: 'address', unique: true, limit: query.limit, cursor: query.cursor });
     const rows = await this.prisma.mailingList.findMany({
       where: { AND: [...filters, page.where] },
       orderBy: page.orderBy as never,

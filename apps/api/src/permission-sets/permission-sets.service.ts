@@ -78,7 +78,7 @@ export class PermissionSetsService {
     const query = parseInput(listPermissionSetsQuery, rawQuery);
     const filters: Prisma.PermissionSetWhereInput[] = [accessibleBy(actor.ability, 'read').PermissionSet];
     if (query.q) filters.push({ name: { contains: query.q.toLowerCase() } });
-    const page = keyset<PermissionSetRow>({ sortField: 'name', limit: query.limit, cursor: query.cursor });
+    const page = keyset<PermissionSetRow>({ sortField: 'name', unique: true, limit: query.limit, cursor: query.cursor });
     const rows = await this.prisma.permissionSet.findMany({ where: { AND: [...filters, page.where] }, orderBy: page.orderBy as never, take: page.take, include: setInclude });
     return page.page(rows, presentPermissionSet);
   }

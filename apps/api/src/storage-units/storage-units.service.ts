@@ -96,7 +96,7 @@ export class StorageUnitsService {
   async list(actor: Actor, rawQuery: unknown) {
     this.requireStaff(actor);
     const query = parseInput(listStorageUnitsQuery, rawQuery);
-    const page = keyset<UnitRow>({ sortField: 'name', limit: query.limit, cursor: query.cursor });
+    const page = keyset<UnitRow>({ sortField: 'name', unique: true, limit: query.limit, cursor: query.cursor });
     const filters: Prisma.StorageUnitWhereInput[] = [page.where];
     if (query.q) filters.push({ name: { contains: query.q } });
     const rows = await this.prisma.storageUnit.findMany({ where: { AND: filters }, orderBy: page.orderBy as never, take: page.take, include: unitInclude });
