@@ -113,3 +113,16 @@ describe('API keys', () => {
     expect((await people.postmaster1.get('/api-keys?revoked=false')).body.items).toEqual([]);
   });
 });
+
+describe('the "scope" field', () => {
+  it('takes "platform" or a domain name, as the provisioning contract names it', async () => {
+    const platform = await api.staff.post('/api-keys', { name: 'cms-platform', role: 'staff', scope: 'platform' });
+    expect(platform.status).toBe(201);
+    expect(platform.body.domain).toBeNull();
+    const district = await api.staff.post('/api-keys', { name: 'cms-district', role: 'postmaster', scope: 'district1.k12.us' });
+    expect(district.status).toBe(201);
+    expect(district.body.domain).toBe('district1.k12.us');
+    const both = await api.staff.post('/api-keys', { name: 'cms-both', role: 'postmaster', scope: 'district1.k12.us', domain: 'district2.k12.us' });
+    expect(both.status).toBe(400);
+  });
+});
