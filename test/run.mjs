@@ -20,7 +20,8 @@ if (existsSync(results)) {
 } else {
   failed = 1;
 }
-const status = run.status ?? 1;
+// Vitest's own exit status is not trusted alone: a failed test must fail the run.
+const status = failed > 0 ? 1 : (run.status ?? 1);
 if (status !== 0 && failed === 0) failed = 1;
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(status);

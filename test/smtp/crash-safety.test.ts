@@ -25,7 +25,9 @@ import { createTestDatabase } from '../support/database.js';
 
 const main = join(import.meta.dirname, '../../apps/api/dist/main.js');
 const clientScript = join(import.meta.dirname, '../support/crash-client.py');
-const randomPort = () => 20000 + Math.floor(Math.random() * 30000);
+// Below the kernel's ephemeral range (32768-60999): a server restarted on the same port must not find
+// it taken meanwhile by some outgoing connection.
+const randomPort = () => 20000 + Math.floor(Math.random() * 12000);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const ADMIN_PASSWORD = 'crash-admin-password-1';
