@@ -1,3 +1,4 @@
+import { ForbiddenError } from '@schoolmail/rbac';
 import { Inject, Injectable } from '@nestjs/common';
 import { relative, isAbsolute } from 'node:path';
 import type { Prisma } from '@schoolmail/prisma';
@@ -65,12 +66,8 @@ export class StorageUnitsService {
     private readonly audit: AuditService,
   ) {}
 
-  private requireStaff(actor: Actor) {
-    if (!actor.ability.can('manage', 'all')) throw new AppError('FORBIDDEN', 'only platform staff may manage storage units');
-  }
-
   async create(actor: Actor, rawInput: unknown) {
-    this.requireStaff(actor);
+    ForbiddenError.from(actor.ability).throwUnlessCan('create', 'StorageUnit');
     const input = parseInput(createStorageUnitInput, rawInput);
     return this.prisma.$transaction(async (tx) => {
       if (await tx.storageUnit.findUnique({ where: { name: input.name } })) throw AppError.conflict(`storage unit ${input.name} already exists`, 'name');
@@ -94,7 +91,7 @@ export class StorageUnitsService {
   }
 
   async list(actor: Actor, rawQuery: unknown) {
-    this.requireStaff(actor);
+    ForbiddenError.from(actor.ability).throwUnlessCan('read', 'StorageUnit');
     const query = parseInput(listStorageUnitsQuery, rawQuery);
     const page = keyset<UnitRow>({ sortField: 'name', unique: true, limit: query.limit, cursor: query.cursor });
     const filters: Prisma.StorageUnitWhereInput[] = [page.where];
@@ -105,13 +102,13 @@ export class StorageUnitsService {
   }
 
   async get(actor: Actor, id: string | number) {
-    this.requireStaff(actor);
+    ForbiddenError.from(actor.ability).throwUnlessCan('read', 'StorageUnit');
     const row = await this.find(this.prisma, id);
     return presentStorageUnit(row, (await this.usage([row.id])).get(row.id) ?? NO_USAGE);
   }
 
   async update(actor: Actor, id: string | number, rawInput: unknown) {
-    this.requireStaff(actor);
+    ForbiddenError.from(actor.ability).throwUnlessCan('update', 'StorageUnit');
     const input = parseInput(updateStorageUnitInput, rawInput);
     return this.prisma.$transaction(async (tx) => {
       const row = await this.find(tx, id, true);
@@ -137,7 +134,7 @@ export class StorageUnitsService {
   }
 
   async problems(actor: Actor, id: string | number, rawQuery: unknown) {
-    this.requireStaff(actor);
+    ForbiddenError.from(actor.ability).throwUnlessCan('read', 'StorageUnit');
     const query = parseInput(listProblemsQuery, rawQuery);
     const unit = await this.find(this.prisma, id);
     const page = keyset<ProblemRow>({ sortField: 'id', direction: 'desc', limit: query.limit, cursor: query.cursor });

@@ -1,3 +1,4 @@
+import { ForbiddenError } from '@schoolmail/rbac';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Transport } from '@schoolmail/prisma';
 import { PRISMA, type Database } from '../database/database.js';
@@ -23,12 +24,8 @@ export class TransportsService {
     private readonly audit: AuditService,
   ) {}
 
-  private assertStaff(actor: Actor) {
-    if (!actor.ability.can('manage', 'all')) throw new AppError('FORBIDDEN', 'only platform staff may manage transports');
-  }
-
   async create(actor: Actor, rawInput: unknown) {
-    this.assertStaff(actor);
+    ForbiddenError.from(actor.ability).throwUnlessCan('create', 'Transport');
     const input = parseInput(createTransportInput, rawInput);
     return this.prisma.$transaction(async (tx) => {
       if (await tx.transport.findUnique({ where: { domain: input.domain } })) {
@@ -41,7 +38,7 @@ export class TransportsService {
   }
 
   async list(actor: Actor, rawQuery: unknown) {
-    this.assertStaff(actor);
+    ForbiddenError.from(actor.ability).throwUnlessCan('read', 'Transport');
     const query = parseInput(listTransportsQuery, rawQuery);
     const after = query.cursor ? decodeCursor(query.cursor).id : undefined;
     const rows = await this.prisma.transport.findMany({
@@ -55,7 +52,7 @@ export class TransportsService {
   }
 
   async get(actor: Actor, rawDomain: string) {
-    this.assertStaff(actor);
+    ForbiddenError.from(actor.ability).throwUnlessCan('read', 'Transport');
     const domain = parseInput(domainName, rawDomain);
     const row = await this.prisma.transport.findUnique({ where: { domain } });
     if (!row) throw AppError.notFound('transport for', domain);
@@ -63,7 +60,7 @@ export class TransportsService {
   }
 
   async remove(actor: Actor, rawDomain: string) {
-    this.assertStaff(actor);
+    ForbiddenError.from(actor.ability).throwUnlessCan('delete', 'Transport');
     const domain = parseInput(domainName, rawDomain);
     await this.prisma.$transaction(async (tx) => {
       const row = await tx.transport.findUnique({ where: { domain } });
