@@ -27,6 +27,8 @@ async function startServer(env: Record<string, string>) {
       HTTP_HOST: '127.0.0.1',
       SMTP_PORT: String(smtpPort),
       SUBMISSION_PORT: String(submissionPort),
+      POP3_PORT: String(randomPort()),
+      IMAP_PORT: String(randomPort()),
       SCHOOLMAIL_MAIL_HOST: '127.0.0.1',
       NODE_ENV: 'production',
       ...env,

@@ -382,9 +382,9 @@ afterAll(async () => {
 
 function ports() {
   const picked = new Set<number>();
-  while (picked.size < 4) picked.add(randomPort());
-  const [httpPort, smtpPort, submissionPort, pgPort] = [...picked] as [number, number, number, number];
-  return { httpPort, smtpPort, submissionPort, pgPort };
+  while (picked.size < 6) picked.add(randomPort());
+  const [httpPort, smtpPort, submissionPort, pgPort, pop3Port, imapPort] = [...picked] as [number, number, number, number, number, number];
+  return { httpPort, smtpPort, submissionPort, pgPort, pop3Port, imapPort };
 }
 
 function serverEnv(dataDir: string, p: ReturnType<typeof ports>): Record<string, string> {
@@ -394,6 +394,8 @@ function serverEnv(dataDir: string, p: ReturnType<typeof ports>): Record<string,
     HTTP_HOST: '127.0.0.1',
     SMTP_PORT: String(p.smtpPort),
     SUBMISSION_PORT: String(p.submissionPort),
+    POP3_PORT: String(p.pop3Port),
+    IMAP_PORT: String(p.imapPort),
     SCHOOLMAIL_MAIL_HOST: '127.0.0.1',
     SCHOOLMAIL_ADMIN_PASSWORD: ADMIN_PASSWORD,
   };

@@ -23,6 +23,8 @@ export async function startTestEngine(overrides: Partial<EngineConfig> = {}, opt
     dataDir,
     smtpPort: 0,
     submissionPort: 0,
+    pop3Port: 0,
+    imapPort: 0,
     listenHost: '127.0.0.1',
     ...overrides,
   };

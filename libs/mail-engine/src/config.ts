@@ -9,6 +9,12 @@ export interface EngineConfig {
   dataDir: string;
   smtpPort: number;
   submissionPort: number;
+  /** POP3 with STLS (default 2110); POP3 over implicit TLS only when `pop3sPort` is set. */
+  pop3Port: number;
+  pop3sPort?: number;
+  /** IMAP with STARTTLS (default 2143); IMAP over implicit TLS only when `imapsPort` is set. */
+  imapPort: number;
+  imapsPort?: number;
   listenHost: string;
   tls: { certFile?: string; keyFile?: string };
   /** AUTH without STARTTLS (local trials only). */
@@ -40,6 +46,8 @@ export interface EngineConfig {
   tagSubjectPrefix: string;
   /** How long decided (released or deleted) quarantine entries stay on record. */
   quarantineRetentionDays: number;
+  /** Remote POP collection: how often due sources are looked for, and how many run at once. */
+  rpop: { pollMilliseconds: number; concurrency: number; timeoutMs: number };
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number) {
@@ -49,6 +57,8 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number) {
   if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
   return value;
 }
+
+const optionalInteger = (env: NodeJS.ProcessEnv, name: string) => (env[name] ? integer(env, name, 0) : undefined);
 
 const list = (raw: string | undefined) => (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 
@@ -60,6 +70,10 @@ export function loadEngineConfig(env: NodeJS.ProcessEnv = process.env): EngineCo
     dataDir: resolve(env.SCHOOLMAIL_DATA_DIR ?? 'data'),
     smtpPort: integer(env, 'SMTP_PORT', 2525),
     submissionPort: integer(env, 'SUBMISSION_PORT', 2587),
+    pop3Port: integer(env, 'POP3_PORT', 2110),
+    pop3sPort: optionalInteger(env, 'POP3S_PORT'),
+    imapPort: integer(env, 'IMAP_PORT', 2143),
+    imapsPort: optionalInteger(env, 'IMAPS_PORT'),
     listenHost: env.SCHOOLMAIL_MAIL_HOST ?? '0.0.0.0',
     tls: { certFile: env.SCHOOLMAIL_TLS_CERT || undefined, keyFile: env.SCHOOLMAIL_TLS_KEY || undefined },
     allowPlainAuth: env.SCHOOLMAIL_ALLOW_PLAIN_AUTH === 'true',
@@ -79,5 +93,10 @@ export function loadEngineConfig(env: NodeJS.ProcessEnv = process.env): EngineCo
     },
     tagSubjectPrefix: env.SCHOOLMAIL_TAG_SUBJECT_PREFIX ?? '[Filtered]',
     quarantineRetentionDays: integer(env, 'SCHOOLMAIL_QUARANTINE_RETENTION_DAYS', 30),
+    rpop: {
+      pollMilliseconds: integer(env, 'SCHOOLMAIL_RPOP_POLL_MS', 5000),
+      concurrency: integer(env, 'SCHOOLMAIL_RPOP_CONCURRENCY', 4),
+      timeoutMs: integer(env, 'SCHOOLMAIL_RPOP_TIMEOUT_MS', 30_000),
+    },
   };
 }
