@@ -44,7 +44,11 @@ export function subtreeConditions(subject: SubjectName, path: string): object[] 
     case 'RoleAssignment':
     case 'PermissionSet':
     case 'ApiKey':
+    case 'Webhook':
+    case 'Job':
       return [inDomain];
+    case 'RpopSource':
+      return [{ account: { is: inDomain } }];
     case 'WordList':
       return [
         { scope: 'domain', ...inDomain },
@@ -92,6 +96,7 @@ export function defineAbilityFor(principal: Principal): AppAbility {
     can('update', 'Account', ['password'], { id: principal.accountId });
     can(['read', 'create', 'update', 'delete'], 'WordList', { scope: 'account', accountId: principal.accountId });
     can('read', 'WordList', { scope: 'system' });
+    can(['read', 'create', 'update', 'delete'], 'RpopSource', { accountId: principal.accountId });
     return build();
   }
   for (const grant of principal.grants) {
@@ -142,6 +147,8 @@ export function probeAt(subjectName: SubjectName, domain: DomainScope, action?: 
       return caslSubject(subjectName, { domainPath: domain.path } as never);
     case 'QueueEntry':
       return caslSubject('QueueEntry', { senderDomainPath: domain.path } as never);
+    case 'RpopSource':
+      return caslSubject('RpopSource', { account: inDomain } as never);
     default:
       return caslSubject(subjectName, inDomain as never);
   }

@@ -20,6 +20,9 @@ import type {
   StorageUnit,
   Transport,
   RemoteDomain,
+  RpopSource,
+  Webhook,
+  Job,
 } from '@schoolmail/prisma';
 
 export { createPrismaAbility };
@@ -43,6 +46,9 @@ export interface AccessibleWhere {
   StorageUnit: Prisma.StorageUnitWhereInput;
   Transport: Prisma.TransportWhereInput;
   RemoteDomain: Prisma.RemoteDomainWhereInput;
+  RpopSource: Prisma.RpopSourceWhereInput;
+  Webhook: Prisma.WebhookWhereInput;
+  Job: Prisma.JobWhereInput;
 }
 
 /**
@@ -85,6 +91,9 @@ export type AppSubjects =
       StorageUnit: StorageUnit;
       Transport: Transport;
       RemoteDomain: RemoteDomain;
+      RpopSource: RpopSource;
+      Webhook: Webhook;
+      Job: Job;
     }>
   | 'all';
 

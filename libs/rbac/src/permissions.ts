@@ -23,6 +23,9 @@ export const SUBJECTS = [
   'AuditEvent',
   'QueueEntry',
   'QuarantineEntry',
+  'RpopSource',
+  'Webhook',
+  'Job',
   // Platform infrastructure: staff only, never part of a delegated role or permission set.
   'StorageUnit',
   'Transport',
@@ -64,6 +67,11 @@ export const PERMISSION_REGISTRY: readonly PermissionInfo[] = [
   { action: 'read', subject: 'QuarantineEntry', description: 'See quarantined messages (held by word lists)' },
   { action: 'update', subject: 'QuarantineEntry', description: 'Release quarantined messages to their mailbox', requires: [{ action: 'read', subject: 'QuarantineEntry' }] },
   { action: 'delete', subject: 'QuarantineEntry', description: 'Delete quarantined messages', requires: [{ action: 'read', subject: 'QuarantineEntry' }] },
+  ...crud('RpopSource', "mailboxes' remote POP sources (mail collected from other servers)"),
+  ...crud('Webhook', 'webhooks (change notifications for the CMS) and their delivery log'),
+  { action: 'read', subject: 'Job', description: 'See background jobs (imports) and their reports' },
+  { action: 'create', subject: 'Job', description: 'Start imports (CSV, vpopmail, Maildir, IMAP)', requires: [{ action: 'read', subject: 'Job' }] },
+  { action: 'update', subject: 'Job', description: 'Cancel or resume background jobs', requires: [{ action: 'read', subject: 'Job' }] },
 ];
 
 export const permissionSchema = z.object({
