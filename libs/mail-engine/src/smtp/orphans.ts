@@ -5,7 +5,7 @@
  * id), so nothing else can ever refer to it; yet the transaction may have committed after all
  * (the connection broke during COMMIT). So the file is looked at again after a grace period:
  * with no row for its hash by then, it is deleted; with a row, it is kept. A process that
- * stops before the check leaves the file behind (a leak, not a loss).
+ * stops before the check leaves the file behind, for storage/orphan-files.ts to find.
  */
 import { unlink } from 'node:fs/promises';
 import type { Db } from '../contracts.js';

@@ -24,6 +24,7 @@ import { join } from 'node:path';
 import type { Db } from '../contracts.js';
 import { blobPath, trashDirectory } from './blob-paths.js';
 import { ensureDirectoryDurably, isMissingFile } from './durable-files.js';
+import { adoptOrphanFiles, type OrphanAuditOptions } from './orphan-files.js';
 
 export interface SweepOptions {
   /** Blobs younger than this are spared (default 60 s). */
@@ -119,13 +120,26 @@ async function removeStaleTrash(db: Db, staleSeconds: number) {
 }
 
 /** Runs the sweeper every `intervalMs`; answers a function that stops it (and waits for a running sweep). */
-export function startStorageSweeper(db: Db, intervalMs: number, options: SweepOptions & { log?: (line: string) => void } = {}) {
+export function startStorageSweeper(
+  db: Db,
+  intervalMs: number,
+  options: SweepOptions & OrphanAuditOptions & { log?: (line: string) => void; orphanAuditIntervalMs?: number } = {},
+) {
   const log = options.log ?? ((line: string) => console.error(line));
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
+  // The first sweep after a start looks for files a crash left behind, then once a day.
+  let nextOrphanAudit = 0;
+  const auditOrphans = async () => {
+    if (Date.now() < nextOrphanAudit) return;
+    nextOrphanAudit = Date.now() + (options.orphanAuditIntervalMs ?? 24 * 3600_000);
+    const { adopted, bytes } = await adoptOrphanFiles(db, options);
+    if (adopted) log(`storage: ${adopted} file(s) left by an interrupted delivery (${bytes} bytes) will be freed`);
+  };
   const tick = () => {
-    running = sweepUnreferencedBlobs(db, options)
+    running = auditOrphans()
+      .then(() => sweepUnreferencedBlobs(db, options))
       .then(
         () => {},
         (error: unknown) => log(`storage sweeper: ${error instanceof Error ? error.message : String(error)}`),
