@@ -103,4 +103,21 @@ describe('send as API', () => {
     expect(graph.data.revokeSendAs).toBe(true);
     expect((await people.postmaster1.get(`/accounts/teacher@${WEST}/send-as`)).body.items).toEqual([]);
   });
+
+  it('leaves no grant or policy behind when the account or the group granted from is deleted', async () => {
+    await makeGroup(api.prisma, `choir@${WEST}`);
+    const singer = await makeAccount(api.prisma, `singer@${WEST}`);
+    expect((await people.westAdmin.post(`/accounts/singer@${WEST}/send-as`, { address: `choir@${WEST}` })).status).toBe(201);
+    expect((await people.westAdmin.post(`/accounts/teacher@${WEST}/send-as`, { address: `singer@${WEST}` })).status).toBe(201);
+    expect((await people.westAdmin.put(`/policies/accounts/singer@${WEST}`, { maxAttachmentKb: 300 })).status).toBe(201);
+    expect((await people.westAdmin.put(`/policies/groups/choir@${WEST}`, { maxAttachmentKb: 300 })).status).toBe(201);
+
+    expect((await people.westAdmin.delete(`/groups/choir@${WEST}`)).status).toBe(204);
+    expect(await api.prisma.sendAsGrant.count({ where: { address: `choir@${WEST}` } })).toBe(0);
+    expect(await api.prisma.acceptancePolicy.count({ where: { level: 'group' } })).toBe(0);
+
+    expect((await people.westAdmin.delete(`/accounts/singer@${WEST}`)).status).toBe(204);
+    expect(await api.prisma.sendAsGrant.count({ where: { OR: [{ accountId: singer.id }, { address: `singer@${WEST}` }] } })).toBe(0);
+    expect(await api.prisma.acceptancePolicy.count({ where: { accountId: singer.id } })).toBe(0);
+  });
 });
