@@ -62,8 +62,25 @@ export class Directory {
   private readonly domains = new TtlCache<string, LocalDomain | null>(CACHE_MS);
   private readonly resolutions = new TtlCache<string, Resolution>(CACHE_MS);
   private readonly mailboxCache = new TtlCache<number, MailboxInfo | null>(CACHE_MS);
+  private readonly listPosting = new TtlCache<string, { allowed: boolean; policy: 'anyone' | 'members' | 'owners' }>(CACHE_MS);
 
   constructor(private readonly db: Db) {}
+
+  /**
+   * May `sender` post to the mailing list at `list`? By its posting policy: anyone, its
+   * members, or its owners; the null sender (a bounce) is nobody's member.
+   */
+  mayPostToList(list: string, sender: string): Promise<{ allowed: boolean; policy: 'anyone' | 'members' | 'owners' }> {
+    return this.listPosting.get(`${list}\0${sender}`, async () => {
+      const row = await this.db.mailingList.findUnique({
+        where: { address: list },
+        select: { postingPolicy: true, members: { where: { address: sender }, select: { isOwner: true } } },
+      });
+      const policy = row?.postingPolicy ?? 'anyone';
+      const member = row?.members[0];
+      return { policy, allowed: policy === 'anyone' || (member !== undefined && (policy === 'members' || member.isOwner)) };
+    });
+  }
 
   localDomain(name: string): Promise<LocalDomain | null> {
     return this.domains.get(name, () => this.db.domain.findUnique({ where: { name }, select: { id: true, name: true, path: true } }));

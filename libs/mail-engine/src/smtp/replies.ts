@@ -30,6 +30,8 @@ export const refuse = {
   senderImpersonation: () => new SmtpReply(553, '5.7.1', 'Sender address of a local domain requires authentication'),
   unknownRecipient: () => new SmtpReply(550, '5.1.1', 'Recipient address rejected: no such user here'),
   recipientDisabled: () => new SmtpReply(550, '5.2.1', 'Recipient mailbox is disabled'),
+  listPostingDenied: (list: string, policy: 'members' | 'owners') =>
+    new SmtpReply(550, '5.7.1', `Only ${policy === 'owners' ? 'the owners' : 'members'} of ${list} may post to it`),
   relayDenied: () => new SmtpReply(554, '5.7.1', 'Relay access denied'),
   tooManyRecipients: (max: number) => new SmtpReply(452, '4.5.3', `Too many recipients (at most ${max} per message)`),
   mailboxFull: () => new SmtpReply(452, '4.2.2', 'Recipient mailbox is full'),
