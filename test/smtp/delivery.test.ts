@@ -76,7 +76,7 @@ describe('MX acceptance', () => {
     expect((await env.engine.blobs.read(blob.id)).toString()).not.toContain('\tfor <');
   });
 
-  it('expands an alias to local mailboxes and queues its remote targets', async () => {
+  it('expands an alias to local mailboxes and queues its remote targets under the alias\'s district', async () => {
     await mailbox(env.prisma, 'coach@district1.k12.us');
     await alias(env.prisma, 'team@district1.k12.us', ['coach@district1.k12.us', 'parent@example.net']);
     const result = await pythonSmtp({ port: env.ports.smtp, sender: 'league@example.org', recipients: ['team@district1.k12.us'], message: message({ from: 'league@example.org', to: 'team@district1.k12.us' }) });
@@ -84,6 +84,9 @@ describe('MX acceptance', () => {
     expect(await inboxOf('coach@district1.k12.us')).toHaveLength(1);
     const entries = await env.prisma.queueEntry.findMany({ where: { recipient: 'parent@example.net' } });
     expect(entries).toHaveLength(1);
+    // Filed under the alias's district, so its administrators see the forwarded mail in their queue.
+    const district = await env.prisma.domain.findUniqueOrThrow({ where: { name: 'district1.k12.us' } });
+    expect(entries[0]).toMatchObject({ senderDomainPath: null, localDomainPath: district.path });
   });
 
   it('records accepted and refused MailEvents with their reply codes', async () => {

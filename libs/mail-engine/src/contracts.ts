@@ -59,6 +59,8 @@ export interface OutboundRequest {
   clientIp: string | null;
   authUser: string | null;
   senderDomainPath: string | null;
+  /** Remote recipient -> domain path of the local alias or list that forwarded to it (queue scoping). */
+  localDomainPaths?: ReadonlyMap<string, string>;
   isBounce?: boolean;
 }
 

@@ -60,7 +60,8 @@ export function subtreeConditions(subject: SubjectName, path: string): object[] 
     case 'QuarantineEntry':
       return [{ domainPath: { startsWith: path } }];
     case 'QueueEntry':
-      return [{ senderDomainPath: { startsWith: path } }];
+      // Mail sent from the subtree, and mail its aliases and lists forward elsewhere.
+      return [{ senderDomainPath: { startsWith: path } }, { localDomainPath: { startsWith: path } }];
     case 'StorageUnit':
     case 'Transport':
     case 'RemoteDomain':
@@ -146,7 +147,7 @@ export function probeAt(subjectName: SubjectName, domain: DomainScope, action?: 
     case 'QuarantineEntry':
       return caslSubject(subjectName, { domainPath: domain.path } as never);
     case 'QueueEntry':
-      return caslSubject('QueueEntry', { senderDomainPath: domain.path } as never);
+      return caslSubject('QueueEntry', { senderDomainPath: domain.path, localDomainPath: domain.path } as never);
     case 'RpopSource':
       return caslSubject('RpopSource', { account: inDomain } as never);
     default:

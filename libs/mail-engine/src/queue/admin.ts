@@ -59,7 +59,10 @@ export function filterConditions(filter: QueueFilter, scope: QueueScope): Prisma
     parts.push(
       scope.length === 0
         ? sql`FALSE`
-        : sql`(${Prisma.join(scope.map((path) => sql`e."senderDomainPath" LIKE ${escapeLike(path) + '%'}`), ' OR ')})`,
+        : sql`(${Prisma.join(
+            scope.flatMap((path) => [sql`e."senderDomainPath" LIKE ${escapeLike(path) + '%'}`, sql`e."localDomainPath" LIKE ${escapeLike(path) + '%'}`]),
+            ' OR ',
+          )})`,
     );
   }
   if (filter.sender !== undefined) parts.push(sql`e.sender = ${filter.sender}`);

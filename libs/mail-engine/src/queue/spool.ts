@@ -55,6 +55,7 @@ export class PrismaOutboundQueue implements OutboundQueue {
           state: held.has(remoteDomain) ? ('held' as const) : ('queued' as const),
           expiresAt,
           senderDomainPath: request.senderDomainPath,
+          localDomainPath: request.localDomainPaths?.get(recipient) ?? null,
         };
       }),
     });

@@ -111,6 +111,7 @@ export async function acceptMessage(ctx: PipelineContext, session: SMTPServerSes
         clientIp: state.clientIp,
         authUser: user?.address ?? null,
         senderDomainPath: transaction.senderDomainPath,
+        localDomainPaths: plan.forwardedBy,
       });
     }
     for (const entry of quarantined) await ctx.quarantine.add(tx, { ...entry, blobId: blobs.plain!.blobId });

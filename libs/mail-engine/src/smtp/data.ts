@@ -24,6 +24,8 @@ export interface DeliveryPlan {
   local: MailboxInfo[];
   /** Remote addresses, each once. */
   remote: string[];
+  /** Remote address -> domain path of the local alias or list it was reached through (the first one). */
+  forwardedBy: Map<string, string>;
   maxBytes: number;
 }
 
@@ -32,11 +34,15 @@ export async function planDelivery(ctx: PipelineContext, session: SMTPServerSess
   const accountIds: number[] = [];
   const directIds = new Set<number>();
   const remote = new Set<string>();
+  const forwardedBy = new Map<string, string>();
   for (const { resolution } of transaction.recipients.values()) {
     if (resolution.kind === 'remote') remote.add(resolution.address);
     else if (resolution.kind !== 'unknown') {
       accountIds.push(...resolution.accountIds);
-      resolution.remote.forEach((address) => remote.add(address));
+      for (const address of resolution.remote) {
+        remote.add(address);
+        if (!forwardedBy.has(address)) forwardedBy.set(address, resolution.domain.path);
+      }
       if (resolution.kind === 'account') resolution.accountIds.forEach((id) => directIds.add(id));
     }
   }
@@ -49,7 +55,7 @@ export async function planDelivery(ctx: PipelineContext, session: SMTPServerSess
   let maxBytes = serverMaxBytes;
   if (transaction.senderMailbox) maxBytes = Math.min(maxBytes, transaction.senderMailbox.maxMessageBytes);
   for (const mailbox of local) maxBytes = Math.min(maxBytes, mailbox.maxMessageBytes);
-  return { local, remote: [...remote], maxBytes };
+  return { local, remote: [...remote], forwardedBy, maxBytes };
 }
 
 export type RecipientAction = 'deliver' | 'tag' | 'quarantine';
