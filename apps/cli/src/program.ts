@@ -17,6 +17,8 @@ import { registerMailingList } from './commands/mailing-list.js';
 import { registerQueue } from './commands/queue.js';
 import { registerService } from './commands/service.js';
 import { registerWordlist } from './commands/wordlist.js';
+import { registerWebhook } from './commands/webhook.js';
+import { registerJob } from './commands/job.js';
 
 const EXIT_CODES_HELP = `
 Exit codes: 0 ok, 1 usage or invalid input, 2 not found, 3 forbidden (401/403),
@@ -54,6 +56,8 @@ export function createProgram(environment: Environment): Command {
     registerAdmin,
     registerApikey,
     registerAudit,
+    registerWebhook,
+    registerJob,
     registerLogin,
     registerCompletion,
   ]) {
