@@ -47,7 +47,7 @@ describe('aliases, mailing lists and groups', () => {
     expect(JSON.parse((await cli('alias', 'show', `info@${D1}`, '--json')).stdout).targets).toEqual([`bob@${D1}`]);
     const taken = await cli('alias', 'add', `jane@${D1}`, `bob@${D1}`);
     expect(taken.code).toBe(4);
-    expect(taken.stderr).toContain('is already used by a account');
+    expect(taken.stderr).toContain('is already used by an account');
     expect((await cli('alias', 'add', 'no-at-sign', `bob@${D1}`)).code).toBe(1);
     expect((await cli('alias', 'rm', `info@${D1}`)).code).toBe(0);
     expect((await cli('alias', 'show', `info@${D1}`)).code).toBe(2);

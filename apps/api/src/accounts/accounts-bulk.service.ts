@@ -13,6 +13,7 @@ import { scopeOf } from '../auth/principals.js';
 import { domainOfAccounts } from './account.view.js';
 import { bulkCreateInput, createAccountInput, MAX_BULK_ACCOUNTS, type CreateAccountInput } from './account.schemas.js';
 import { addressIn } from './accounts.service.js';
+import { alreadyUsedBy } from '../addresses/address-registry.js';
 
 export interface BulkRowResult {
   index: number;
@@ -140,7 +141,7 @@ export class AccountsBulkService {
     const kindOf = new Map(taken.map((t) => [t.address, t.kind]));
     for (const row of rows) {
       const kind = kindOf.get(row.address);
-      if (kind) fail(row.index, row.address, 'localPart', `${row.address} is already used by ${kind === 'alias' ? 'an alias' : kind === 'list' ? 'a mailing list' : `a ${kind}`}`, 'CONFLICT');
+      if (kind) fail(row.index, row.address, 'localPart', alreadyUsedBy(row.address, kind), 'CONFLICT');
     }
   }
 

@@ -7,10 +7,15 @@ import type { AddressKind } from '@schoolmail/prisma';
 import type { Tx } from '../database/database.js';
 import { AppError } from '../common/errors.js';
 
+const OWNER_NAMES: Record<AddressKind, string> = { account: 'an account', alias: 'an alias', list: 'a mailing list', group: 'a group' };
+
+/** "jane@x is already used by an account": the conflict message for an address taken by `kind`. */
+export const alreadyUsedBy = (address: string, kind: AddressKind) => `${address} is already used by ${OWNER_NAMES[kind]}`;
+
 /** Reserves `address` for an object of `kind` in `domainId`, inside the caller's transaction. */
 export async function claimAddress(tx: Tx, address: string, kind: AddressKind, domainId: number, field = 'localPart') {
   const existing = await tx.address.findUnique({ where: { address } });
-  if (existing) throw AppError.conflict(`${address} is already used by ${existing.kind === 'alias' ? 'an' : 'a'} ${existing.kind === 'list' ? 'mailing list' : existing.kind}`, field);
+  if (existing) throw AppError.conflict(alreadyUsedBy(address, existing.kind), field);
   // The primary key still guards against a concurrent claim (P2002 -> 409).
   await tx.address.create({ data: { address, kind, domainId } });
 }
