@@ -1,0 +1,2 @@
+export { startImapListeners, type ImapListeners, type ImapListenerOptions } from './server.js';
+export type { ImapContext } from './session/context.js';
