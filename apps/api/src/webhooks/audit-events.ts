@@ -1,0 +1,54 @@
+/**
+ * Administration events for webhooks, taken from the audit hook: every successful write
+ * records an audit entry in its transaction, and the entries below also queue a webhook
+ * event there. Refused attempts are recorded elsewhere (recordDenied) and announce nothing.
+ */
+import { enqueueWebhookEvent, type WebhookEvent } from '@schoolmail/mail-engine';
+import type { Tx } from '../database/database.js';
+import type { Actor } from '../common/actor.js';
+import type { AuditEntry } from '../audit/audit.service.js';
+
+const EVENT_OF_ACTION: Record<string, WebhookEvent> = {
+  'account.create': 'account.created',
+  'account.bulk-create': 'account.created',
+  'account.update': 'account.updated',
+  'account.set-password': 'account.password-changed',
+  'account.delete': 'account.deleted',
+  'domain.create': 'domain.created',
+  'domain.update': 'domain.updated',
+  'domain.delete': 'domain.deleted',
+  'alias.create': 'alias.created',
+  'alias.update': 'alias.updated',
+  'alias.delete': 'alias.deleted',
+  'list.create': 'list.created',
+  'list.update': 'list.updated',
+  'list.member.add': 'list.updated',
+  'list.member.update': 'list.updated',
+  'list.member.remove': 'list.updated',
+  'list.delete': 'list.deleted',
+  'group.create': 'group.created',
+  'group.update': 'group.updated',
+  'group.member.add': 'group.updated',
+  'group.member.remove': 'group.updated',
+  'group.delete': 'group.deleted',
+};
+
+/** `entry.before` / `entry.after` are the audit snapshots (JSON-safe, secrets redacted). */
+export async function publishAuditEvent(tx: Tx, actor: Actor, entry: AuditEntry) {
+  const event = EVENT_OF_ACTION[entry.action];
+  if (!event) return;
+  const common = {
+    actor: { type: actor.principal.kind, name: actor.principal.name, interface: actor.interface },
+    domain: (entry.domain as { name?: string } | null | undefined)?.name ?? null,
+  };
+  const domainPath = entry.domain?.path ?? null;
+  if (entry.action === 'account.bulk-create') {
+    // One event per mailbox, as if each had been created alone.
+    const addresses = (entry.after as { addresses?: string[] } | null)?.addresses ?? [];
+    const perAccount = addresses.map((address) => ({ ...common, subject: { type: 'Account', id: address }, before: null, after: { address } }));
+    if (perAccount.length) await enqueueWebhookEvent(tx, event, perAccount, domainPath);
+    return;
+  }
+  const subject = { type: entry.subjectType, id: entry.subjectId == null ? null : String(entry.subjectId) };
+  await enqueueWebhookEvent(tx, event, { ...common, subject, before: entry.before ?? null, after: entry.after ?? null }, domainPath);
+}
