@@ -1,9 +1,13 @@
 /**
  * Password hashes are stored scheme-tagged, as Dovecot does (`{SCRYPT}...`), so accounts
  * brought from other systems keep their hashes and are upgraded at their next login.
- * The current scheme is scrypt (memory-hard, in Node's crypto, no native add-on).
+ * The current scheme is scrypt (memory-hard, in Node's crypto, no native add-on); the crypt(3)
+ * schemes of older platforms are verified only (legacy-schemes.ts).
  */
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual } from 'node:crypto';
+import { LEGACY_SCHEMES, legacySchemeOf } from './legacy-schemes.js';
+
+export { LEGACY_SCHEMES, tagLegacyHash } from './legacy-schemes.js';
 
 const N = 16384;
 const r = 8;
@@ -24,23 +28,45 @@ export async function hashPassword(password: string): Promise<string> {
   return `{SCRYPT}$${N}$${r}$${p}$${salt.toString('base64')}$${key.toString('base64')}`;
 }
 
-export const SUPPORTED_SCHEMES = ['SCRYPT'] as const;
+export const SUPPORTED_SCHEMES = ['SCRYPT', ...LEGACY_SCHEMES] as const;
 
 /** The scheme tag of a stored hash, e.g. `SCRYPT`, or null when untagged. */
 export function schemeOf(hash: string): string | null {
   return /^\{([A-Z0-9-]+)\}/.exec(hash)?.[1] ?? null;
 }
 
-export function isSupportedHash(hash: string): boolean {
+const bodyOf = (hash: string, tag: string) => hash.slice(tag.length + 2);
+
+function isScryptHash(hash: string) {
   return hash.startsWith('{SCRYPT}$') && hash.split('$').length === 6;
 }
 
+export function isSupportedHash(hash: string): boolean {
+  const tag = schemeOf(hash);
+  if (tag === 'SCRYPT') return isScryptHash(hash);
+  return tag !== null && legacySchemeOf(tag, bodyOf(hash, tag)) !== null;
+}
+
+/** Compares in time that depends on the lengths only, never on where the strings differ. */
+function sameText(a: string | Buffer, b: string | Buffer) {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
-  if (!isSupportedHash(stored)) return false;
-  const [, n, blockSize, parallel, salt, key] = stored.split('$');
-  const expected = Buffer.from(key!, 'base64');
-  const actual = await scrypt(password, Buffer.from(salt!, 'base64'), Number(n), Number(blockSize), Number(parallel));
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
+  const tag = schemeOf(stored);
+  if (tag === 'SCRYPT') {
+    if (!isScryptHash(stored)) return false;
+    const [, n, blockSize, parallel, salt, key] = stored.split('$');
+    const actual = await scrypt(password, Buffer.from(salt!, 'base64'), Number(n), Number(blockSize), Number(parallel));
+    return sameText(actual, Buffer.from(key!, 'base64'));
+  }
+  if (tag === null) return false;
+  const body = bodyOf(stored, tag);
+  const scheme = legacySchemeOf(tag, body);
+  if (!scheme) return false;
+  return sameText(await scheme.recompute(Buffer.from(password, 'utf8'), body), body);
 }
 
 /** Does a verified hash use weaker parameters or another scheme than we now write? */
