@@ -19,6 +19,7 @@ import { registerService } from './commands/service.js';
 import { registerWordlist } from './commands/wordlist.js';
 import { registerWebhook } from './commands/webhook.js';
 import { registerJob } from './commands/job.js';
+import { registerMigrate } from './commands/migrate.js';
 
 const EXIT_CODES_HELP = `
 Exit codes: 0 ok, 1 usage or invalid input, 2 not found, 3 forbidden (401/403),
@@ -58,6 +59,7 @@ export function createProgram(environment: Environment): Command {
     registerAudit,
     registerWebhook,
     registerJob,
+    registerMigrate,
     registerLogin,
     registerCompletion,
   ]) {
