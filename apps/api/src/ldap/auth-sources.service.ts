@@ -1,0 +1,160 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { AppAbility } from '@schoolmail/rbac';
+import { directoryConfigOf, DirectoryUnavailableError, ldapjsDirectoryClient, loadSecretKey, nearestSource, SealedSecrets, type AuthSourceRow } from '@schoolmail/mail-engine';
+import { AuditService } from '../audit/audit.service.js';
+import type { Actor } from '../common/actor.js';
+import { AppError } from '../common/errors.js';
+import { parseInput } from '../common/validation.js';
+import { API_CONFIG, type ApiConfig } from '../config.js';
+import { PRISMA, type Database, type Tx } from '../database/database.js';
+import { visibleDomain } from '../domains/domains.service.js';
+import { putAuthSourceInput, testAuthSourceInput } from './auth-source.schemas.js';
+
+/** The bind password is write-only: only whether one is stored is shown. */
+export function presentAuthSource(domain: string, row: AuthSourceRow | null, inheritedFrom: string | null) {
+  if (!row || row.kind === 'local') return { domain, kind: 'local' as const, inheritedFrom, version: row?.version ?? null };
+  return {
+    domain,
+    kind: row.kind,
+    inheritedFrom,
+    urls: row.urls,
+    tlsMode: row.tlsMode,
+    caPem: row.caPem,
+    bindDn: row.bindDn,
+    hasBindPassword: row.bindPasswordSealed !== null,
+    userBase: row.userBase,
+    userFilter: row.userFilter,
+    attributes: { mail: row.mailAttribute, uid: row.uidAttribute, displayName: row.displayNameAttribute, mailHost: row.mailHostAttribute, quota: row.quotaAttribute },
+    connectTimeoutMs: row.connectTimeoutMs,
+    operationTimeoutMs: row.operationTimeoutMs,
+    cacheSeconds: row.cacheSeconds,
+    version: row.version,
+  };
+}
+export type AuthSourceView = ReturnType<typeof presentAuthSource>;
+
+/** Directory settings reach every account of a domain tree: platform staff only for now. */
+function requireStaff(ability: AppAbility) {
+  if (!ability.can('manage', 'all')) throw new AppError('FORBIDDEN', "only platform staff may manage a domain's authentication source");
+}
+
+@Injectable()
+export class AuthSourcesService {
+  private readonly secrets: SealedSecrets;
+
+  constructor(
+    @Inject(PRISMA) private readonly prisma: Database,
+    @Inject(API_CONFIG) config: ApiConfig,
+    private readonly audit: AuditService,
+  ) {
+    this.secrets = new SealedSecrets(loadSecretKey(config.dataDir));
+  }
+
+  /** The domain's own source, else the one it inherits (with `inheritedFrom`), else local. */
+  async get(actor: Actor, name: string) {
+    const domain = await visibleDomain(this.prisma, actor.ability, name);
+    requireStaff(actor.ability);
+    const { row, from } = await this.effective(this.prisma, domain.path);
+    return presentAuthSource(domain.name, row, from && from !== domain.name ? from : null);
+  }
+
+  async put(actor: Actor, name: string, rawInput: unknown) {
+    const input = parseInput(putAuthSourceInput, rawInput);
+    return this.prisma.$transaction(async (tx) => {
+      const domain = await visibleDomain(tx, actor.ability, name);
+      requireStaff(actor.ability);
+      const existing = await tx.domainAuthSource.findUnique({ where: { domainId: domain.id } });
+      const data =
+        input.kind === 'local'
+          ? { kind: 'local' as const, urls: [], bindDn: null, bindPasswordSealed: null, caPem: null }
+          : {
+              kind: 'ldap' as const,
+              urls: input.urls,
+              tlsMode: input.tlsMode,
+              caPem: input.caPem ?? null,
+              bindDn: input.bindDn ?? null,
+              bindPasswordSealed:
+                input.bindPassword === undefined ? (existing?.bindPasswordSealed ?? null) : input.bindPassword === null ? null : this.secrets.seal(input.bindPassword),
+              userBase: input.userBase,
+              userFilter: input.userFilter,
+              mailAttribute: input.attributes.mail,
+              uidAttribute: input.attributes.uid,
+              displayNameAttribute: input.attributes.displayName,
+              mailHostAttribute: input.attributes.mailHost,
+              quotaAttribute: input.attributes.quota,
+              connectTimeoutMs: input.connectTimeoutMs,
+              operationTimeoutMs: input.operationTimeoutMs,
+              cacheSeconds: input.cacheSeconds,
+            };
+      const row = existing
+        ? await tx.domainAuthSource.update({ where: { id: existing.id }, data: { ...data, version: { increment: 1 } } })
+        : await tx.domainAuthSource.create({ data: { ...data, domainId: domain.id } });
+      const view = presentAuthSource(domain.name, row, null);
+      await this.audit.record(tx, actor, {
+        action: 'domain.auth-source.set',
+        subjectType: 'Domain',
+        subjectId: domain.name,
+        domain,
+        before: existing ? presentAuthSource(domain.name, existing, null) : null,
+        after: view,
+      });
+      return view;
+    });
+  }
+
+  /** Back to inheriting (or local): answers what applies now. */
+  async remove(actor: Actor, name: string) {
+    return this.prisma.$transaction(async (tx) => {
+      const domain = await visibleDomain(tx, actor.ability, name);
+      requireStaff(actor.ability);
+      const existing = await tx.domainAuthSource.findUnique({ where: { domainId: domain.id } });
+      if (!existing) throw AppError.notFound('authentication source of domain', domain.name);
+      await tx.domainAuthSource.delete({ where: { id: existing.id } });
+      await this.audit.record(tx, actor, {
+        action: 'domain.auth-source.delete',
+        subjectType: 'Domain',
+        subjectId: domain.name,
+        domain,
+        before: presentAuthSource(domain.name, existing, null),
+      });
+    });
+  }
+
+  /**
+   * For the console's "test" button: the service bind and the user lookup of one address with
+   * the domain's effective source, and optionally that user's password. Reports what it found;
+   * a directory that cannot answer is a result here, not an error.
+   */
+  async test(actor: Actor, name: string, rawInput: unknown) {
+    const input = parseInput(testAuthSourceInput, rawInput);
+    const domain = await visibleDomain(this.prisma, actor.ability, name);
+    requireStaff(actor.ability);
+    const { row } = await this.effective(this.prisma, domain.path);
+    if (!row || row.kind !== 'ldap') throw AppError.conflict(`domain ${domain.name} authenticates locally; there is no directory to test`);
+    const started = Date.now();
+    let client: ReturnType<typeof ldapjsDirectoryClient> | null = null;
+    try {
+      client = ldapjsDirectoryClient(directoryConfigOf(row, this.secrets));
+      const user = await client.findUser(input.address.toLowerCase());
+      const passwordAccepted = user && input.password !== undefined ? await client.verify(user.dn, input.password) : null;
+      return { reachable: true, user, passwordAccepted, error: null, elapsedMs: Date.now() - started };
+    } catch (error) {
+      if (!(error instanceof DirectoryUnavailableError)) throw error;
+      return { reachable: false, user: null, passwordAccepted: null, error: error.message, elapsedMs: Date.now() - started };
+    } finally {
+      await client?.close();
+    }
+  }
+
+  private async effective(db: Database | Tx, domainPath: string): Promise<{ row: AuthSourceRow | null; from: string | null }> {
+    const ancestorIds = domainPath.split('/').filter(Boolean).map(Number);
+    const rows = await db.domainAuthSource.findMany({ where: { domainId: { in: ancestorIds } }, include: { domain: { select: { name: true, path: true } } } });
+    const nearest = nearestSource(
+      rows.map((row) => ({ row, path: row.domain.path })),
+      domainPath,
+    );
+    if (!nearest) return { row: null, from: null };
+    const { domain, ...row } = nearest.row;
+    return { row, from: domain.name };
+  }
+}
