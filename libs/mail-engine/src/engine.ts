@@ -3,22 +3,34 @@
  * SCHOOLMAIL_ROLE=backend) runs it: storage, mailboxes, the outbound queue and its workers,
  * quarantine, the word-list cache, the SMTP listeners and the storage sweeper.
  */
+import { PrismaMailAccess } from './access/prisma-mail-access.js';
+import type { MailAccess } from './access/types.js';
 import type { EngineConfig } from './config.js';
 import type { Db } from './contracts.js';
 import { PrismaQuarantine, startQuarantinePurger } from './acceptance/quarantine.js';
 import { PrismaMailboxes } from './mailbox/prisma-mailboxes.js';
+import { FolderWatchers } from './mailstore/folder-watchers.js';
+import { PrismaMailStore } from './mailstore/prisma-mail-store.js';
+import type { MailStore } from './mailstore/types.js';
+import { ChangeListener } from './notify/change-listener.js';
+import { databaseUrlOf } from './notify/database-url.js';
 import { WordListCache } from './policy/cache.js';
 import { QueueManager } from './queue/manager.js';
 import { PrismaOutboundQueue } from './queue/spool.js';
 import { SERVER_DEFAULTS } from './settings/effective-settings.js';
 import { GroupCommitter } from './smtp/committer.js';
-import { ConnectionLimiter, FailureLimiter } from './smtp/connection-limits.js';
+import { ConnectionLimiter } from './smtp/connection-limits.js';
 import { OrphanFiles } from './smtp/orphans.js';
 import type { PipelineContext } from './smtp/context.js';
 import { BatchedMailEvents } from './smtp/events.js';
 import { Directory } from './smtp/recipients.js';
 import { startSmtpListeners } from './smtp/server.js';
 import { loadTlsCredentials } from './smtp/tls.js';
+import { startImapListeners } from './imap/server.js';
+import { startPop3Listeners } from './pop3/server.js';
+import { RpopScheduler } from './rpop/scheduler.js';
+import { DirectoryLogins } from './ldap/directory-logins.js';
+import { loadSecretKey, SealedSecrets } from './secrets/sealed-secrets.js';
 import { TrustedClients } from './smtp/trust.js';
 import { WordListScanner } from './smtp/word-lists.js';
 import { startStorageSweeper } from './storage/blob-sweeper.js';
@@ -29,8 +41,15 @@ export interface EngineOptions {
   prisma: Db;
   config: EngineConfig;
   log?: (line: string) => void;
-  /** Failed AUTH attempts per client address in `authFailureWindowMs` before AUTH is refused (default 10 in 5 minutes). */
+  /**
+   * The database the change listener (LISTEN/NOTIFY) connects to; by default the one behind
+   * `prisma` when it was made by `createPrismaClient`.
+   */
+  databaseUrl?: string;
+  /** Failed logins (any protocol) per client address in `authFailureWindowMs` before logins are refused (default 10 in 5 minutes). */
   authFailuresPerClient?: number;
+  /** Failed logins per account in the window (default 10). */
+  authFailuresPerAccount?: number;
   authFailureWindowMs?: number;
   /** How often unreferenced blobs are freed (default 60 s). */
   sweepIntervalMs?: number;
@@ -42,9 +61,13 @@ export interface EngineOptions {
 
 export interface RunningEngine {
   /** The ports actually listened on (a configured 0 picks a free one). */
-  ports: { smtp: number; submission: number };
+  ports: { smtp: number; submission: number; pop3: number; pop3s?: number; imap: number; imaps?: number };
   blobs: FileBlobStore;
   queue: QueueManager;
+  /** Logins and service checks for every protocol. */
+  access: MailAccess;
+  /** Folders and messages for POP3, IMAP, RPOP and imports. */
+  store: MailStore;
   stop(): Promise<void>;
 }
 
@@ -57,7 +80,27 @@ async function largestMessageBytes(db: Db): Promise<number> {
 export async function startEngine(options: EngineOptions): Promise<RunningEngine> {
   const { prisma, config } = options;
   const log = options.log ?? ((line: string) => console.log(line));
+  const databaseUrl = options.databaseUrl ?? databaseUrlOf(prisma);
+  if (!databaseUrl) throw new Error('startEngine: cannot tell the database URL of the Prisma client; pass `databaseUrl`');
+  const changes = new ChangeListener(databaseUrl, log);
+  const access = new PrismaMailAccess(prisma, {
+    changes,
+    directory: new DirectoryLogins({ secrets: new SealedSecrets(loadSecretKey(config.dataDir)) }),
+    limits: { perClient: options.authFailuresPerClient ?? 10, perAccount: options.authFailuresPerAccount ?? 10, windowMs: options.authFailureWindowMs ?? 5 * 60_000 },
+    log,
+  });
   const blobs = new FileBlobStore(prisma, { dataDir: config.dataDir, log });
+  const folderWatchers = new FolderWatchers(changes, log);
+  const store = new PrismaMailStore({
+    db: prisma,
+    blobs,
+    watchers: folderWatchers,
+    quotaLimit: async (accountId) => {
+      const settings = await access.settings(accountId);
+      return settings ? BigInt(settings.mailboxQuotaMb.value) * 1024n * 1024n : null;
+    },
+  });
+  await changes.start();
   const mailboxes = new PrismaMailboxes();
   const outbound = new PrismaOutboundQueue(config);
   const events = new BatchedMailEvents(prisma, log);
@@ -88,20 +131,35 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     directory: new Directory(prisma),
     wordLists: new WordListScanner(prisma, new WordListCache()),
     connections: new ConnectionLimiter(config.maxConnectionsPerClient),
-    authFailures: new FailureLimiter(options.authFailuresPerClient ?? 10, options.authFailureWindowMs ?? 5 * 60_000),
+    access,
     notifyQueued: () => queue.wake(),
   };
+  // A class of service or status changed by an administrator applies to the next RCPT TO, not after the TTL.
+  access.onSettingsChanged((change) => ctx.directory.forgetMailboxes(change === 'all' ? 'all' : change.accountIds));
   const tls = await loadTlsCredentials(config, log);
+  let maxMessageBytes = await largestMessageBytes(prisma);
   const listeners = await startSmtpListeners(ctx, {
     tls,
     trusted: new TrustedClients(prisma, config.trustedNetworks, log),
-    maxMessageBytes: await largestMessageBytes(prisma),
+    maxMessageBytes,
   });
   const sizeRefresh = setInterval(() => {
-    largestMessageBytes(prisma).then(listeners.setMaxMessageBytes, (error: unknown) => log(`smtp: ${String(error)}`));
+    largestMessageBytes(prisma).then((bytes) => {
+      maxMessageBytes = bytes;
+      listeners.setMaxMessageBytes(bytes);
+    }, (error: unknown) => log(`smtp: ${String(error)}`));
   }, 60_000);
   sizeRefresh.unref();
   if (options.queueWorkers !== false) queue.start();
+  const pop3 = await startPop3Listeners({ access, store, config, tls, log });
+  const rpop = new RpopScheduler({ db: prisma, access, delivery: ctx, secrets: new SealedSecrets(loadSecretKey(config.dataDir)), timeoutMs: config.rpop.timeoutMs, config, log });
+  rpop.start();
+  log(`POP3 on ${config.listenHost}:${pop3.ports.pop3}${pop3.ports.pop3s !== undefined ? `, POP3S on ${config.listenHost}:${pop3.ports.pop3s}` : ''}`);
+  const imap = await startImapListeners(
+    { store, access, tls, log, allowPlainAuth: config.allowPlainAuth, maxMessageBytes: () => maxMessageBytes, idleTimeoutMs: 30 * 60_000, maxLineBytes: 64 * 1024 },
+    { host: config.listenHost, port: config.imapPort, securePort: config.imapsPort, maxConnectionsPerClient: config.maxConnectionsPerClient },
+  );
+  log(`IMAP on ${config.listenHost}:${imap.ports.imap}${imap.ports.imaps !== undefined ? `, IMAPS on ${config.listenHost}:${imap.ports.imaps}` : ''}`);
   const stopSweeper = startStorageSweeper(prisma, options.sweepIntervalMs ?? 60_000, { log });
   const stopUsageFolder = startStorageUsageFolder(prisma, 1000, log);
   // Decided quarantine entries keep their bytes until purged (who decided stays on record).
@@ -113,19 +171,27 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
 
   let stopped: Promise<void> | undefined;
   return {
-    ports: listeners.ports,
+    ports: { ...listeners.ports, ...pop3.ports, ...imap.ports },
     blobs,
     queue,
+    access,
+    store,
     stop() {
       stopped ??= (async () => {
         clearInterval(sizeRefresh);
         await listeners.close();
+        await rpop.stop();
+        await pop3.close();
+        await imap.close();
         await queue.stop();
         await stopSweeper();
         await stopUsageFolder();
         stopQuarantinePurger();
         await events.stop();
         orphans.stop();
+        folderWatchers.close();
+        access.close();
+        await changes.stop();
       })();
       return stopped;
     },

@@ -6,6 +6,7 @@ import { PRISMA, type Database, type Tx } from '../database/database.js';
 import { keyset, pageQuery } from '../common/pagination.js';
 import { parseInput } from '../common/validation.js';
 import { AppError } from '../common/errors.js';
+import { publishAuditEvent } from '../webhooks/audit-events.js';
 
 export interface AuditEntry {
   action: string;
@@ -58,6 +59,7 @@ export class AuditService {
 
   /** Records a successful write inside the transaction that made it. */
   async record(tx: Tx, actor: Actor, entry: AuditEntry) {
+    const snapshot = { ...entry, before: auditSnapshot(entry.before), after: auditSnapshot(entry.after) };
     await tx.auditEvent.create({
       data: {
         ...actorIdentity(actor),
@@ -66,10 +68,12 @@ export class AuditService {
         subjectId: entry.subjectId == null ? null : String(entry.subjectId),
         domainId: entry.domain?.id ?? null,
         domainPath: entry.domain?.path ?? null,
-        before: (auditSnapshot(entry.before) ?? undefined) as never,
-        after: (auditSnapshot(entry.after) ?? undefined) as never,
+        before: (snapshot.before ?? undefined) as never,
+        after: (snapshot.after ?? undefined) as never,
       },
     });
+    // Webhook outbox, in this same transaction: an event goes out only if the change commits.
+    await publishAuditEvent(tx, actor, snapshot);
   }
 
   /** Records a refused attempt (there is no transaction to join: nothing was written). */

@@ -6,7 +6,7 @@ import { API_CONFIG, type ApiConfig } from '../config.js';
 import { AppError } from '../common/errors.js';
 import { parseInput } from '../common/validation.js';
 import type { Actor } from '../common/actor.js';
-import { hashPassword, needsRehash, verifyPassword } from '@schoolmail/mail-engine';
+import { hashPassword, loadEffectiveSettings, needsRehash, refusalReason, verifyPassword } from '@schoolmail/mail-engine';
 import { hashToken, newSecret, SESSION_TOKEN_PREFIX } from './principals.js';
 import { LoginLimiter } from './login-limiter.js';
 
@@ -47,6 +47,8 @@ export class AuthService {
       throw new AppError('UNAUTHENTICATED', owner && valid ? owner.inactiveReason : 'wrong username or password');
     }
     this.limiter.succeed(username);
+    const refusal = await owner.refusal();
+    if (refusal) throw new AppError('FORBIDDEN', refusal);
     if (needsRehash(owner.passwordHash)) await owner.savePasswordHash(await hashPassword(password));
     const token = SESSION_TOKEN_PREFIX + newSecret();
     const expiresAt = new Date(Date.now() + this.config.sessionTtlMinutes * 60_000);
@@ -70,6 +72,7 @@ export class AuthService {
       inactiveReason: 'this administrator is disabled',
       role: 'admin',
       sessionOwner: { adminId: admin.id },
+      refusal: async (): Promise<string | null> => null,
       savePasswordHash: (passwordHash: string) => this.prisma.admin.update({ where: { id: admin.id }, data: { passwordHash } }),
     };
   }
@@ -84,6 +87,11 @@ export class AuthService {
       inactiveReason: account.status !== 'active' ? `this mailbox is ${account.status}` : `the domain ${account.domain.name} is suspended`,
       role: 'user',
       sessionOwner: { accountId: account.id },
+      /** Mailbox owners sign in only while `webmail` is effective for them; the reason says which level switched it off. */
+      refusal: async () => {
+        const settings = (await loadEffectiveSettings(this.prisma, [account.id])).get(account.id);
+        return settings ? refusalReason(settings, 'webmail') : null;
+      },
       savePasswordHash: (passwordHash: string) => this.prisma.account.update({ where: { id: account.id }, data: { passwordHash } }),
     };
   }

@@ -11,6 +11,7 @@
  */
 import type { Prisma, QuarantineEntry } from '@schoolmail/prisma';
 import { newQueueId } from '../queue/spool.js';
+import { quarantineAddedEvent } from '../webhooks/engine-events.js';
 import type { Db, Mailboxes, MailboxDelivery, OutboundQueue, Quarantine, QuarantineRequest, Tx } from '../contracts.js';
 
 export type QuarantineState = 'pending' | 'released' | 'deleted';
@@ -47,6 +48,7 @@ export class PrismaQuarantine implements Quarantine {
         matches: (request.matches ?? []) as Prisma.InputJsonValue,
       },
     });
+    await quarantineAddedEvent(tx, request);
   }
 
   /** Delivers the held message (INBOX, or the outbound queue) and marks the entry released, in one transaction. */

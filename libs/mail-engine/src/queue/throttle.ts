@@ -6,6 +6,7 @@
  */
 import type { EngineConfig } from '../config.js';
 import type { Tx } from '../contracts.js';
+import { remoteDomainHeldEvent } from '../webhooks/engine-events.js';
 
 export const AUTOMATIC_HOLD = 'automatic';
 
@@ -47,6 +48,7 @@ export class Throttle {
     if (row.state === 'held') return 'held';
     if (threshold > 0 && row.consecutiveFailures >= threshold) {
       await this.hold(tx, domain, AUTOMATIC_HOLD, error);
+      await remoteDomainHeldEvent(tx, domain, error);
       return 'held';
     }
     return 'deferred';

@@ -52,7 +52,10 @@ export class NextHopResolver {
     const cached = this.transports.get(domain);
     if (cached && cached.until > Date.now()) return cached.hop;
     const row = await this.db.transport.findUnique({ where: { domain } });
-    const hop = row ? parseNextHop(row.nextHop) : null;
+    // A domain being migrated: mail for its addresses without an account here goes to the old platform.
+    const migration = row ? null : await this.db.domain.findFirst({ where: { name: domain, migrationState: 'migrating' }, select: { migrationForwardTo: true } });
+    const nextHop = row?.nextHop ?? migration?.migrationForwardTo;
+    const hop = nextHop ? parseNextHop(nextHop) : null;
     this.transports.set(domain, { hop, until: Date.now() + TRANSPORT_CACHE_MS });
     return hop;
   }

@@ -3,10 +3,11 @@
  * lookups, and the state of each SMTP session.
  */
 import type { SMTPServerSession } from 'smtp-server';
+import type { MailAccess } from '../access/types.js';
 import type { EngineConfig } from '../config.js';
 import type { BlobStore, Db, Mailboxes, MailEventSink, OutboundQueue, Quarantine } from '../contracts.js';
 import type { GroupCommitter } from './committer.js';
-import type { ConnectionLimiter, FailureLimiter } from './connection-limits.js';
+import type { ConnectionLimiter } from './connection-limits.js';
 import type { OrphanFiles } from './orphans.js';
 import type { Directory, MailboxInfo, Resolution } from './recipients.js';
 import type { WordListScanner } from './word-lists.js';
@@ -26,7 +27,8 @@ export interface PipelineContext {
   directory: Directory;
   wordLists: WordListScanner;
   connections: ConnectionLimiter;
-  authFailures: FailureLimiter;
+  /** AUTH: credentials, status, the smtp service toggle and failed-login limits. */
+  access: MailAccess;
   /** Called after a commit that queued remote recipients (wakes idle queue workers). */
   notifyQueued?: () => void;
 }

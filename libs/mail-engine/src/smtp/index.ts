@@ -4,7 +4,7 @@ export { loadTlsCredentials, type TlsCredentials } from './tls.js';
 export { Directory, normalizeAddress, type MailboxInfo, type Resolution, type LocalDomain } from './recipients.js';
 export { BatchedMailEvents } from './events.js';
 export { GroupCommitter, type GroupCommitterOptions, type TransactionWork, type CommittedEvent } from './committer.js';
-export { ConnectionLimiter, FailureLimiter } from './connection-limits.js';
+export { ConnectionLimiter } from './connection-limits.js';
 export { TrustedClients } from './trust.js';
 export { WordListScanner } from './word-lists.js';
 export { SmtpReply } from './replies.js';

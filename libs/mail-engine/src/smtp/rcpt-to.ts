@@ -2,10 +2,12 @@
  * Step 4: RCPT TO. A local address must exist (550 5.1.1) and its mailbox must be able to
  * receive (550 5.2.1 when suspended; 452 4.2.2 when full, 552 5.2.2 when the declared SIZE
  * alone is over its quota); a remote one is relayed only for an authenticated user (554
- * 5.7.1); and a message has at most the sender's class-of-service number of recipients
- * (452 4.5.3; the server default for unauthenticated senders). A mailing list takes mail only
- * from whom its posting policy allows (550 5.7.1). Alias, list and group members
- * are checked at DATA, where a member that cannot receive is skipped, not refused.
+ * 5.7.1), unless it is an address of a domain being migrated that has no account here yet,
+ * which is forwarded to the old platform; and a message has at most the sender's
+ * class-of-service number of recipients (452 4.5.3; the server default for unauthenticated
+ * senders). A mailing list takes mail only from whom its posting policy allows (550 5.7.1).
+ * Alias, list and group members are checked at DATA, where a member that cannot receive is
+ * skipped, not refused.
  */
 import type { SMTPServerSession } from 'smtp-server';
 import { SERVER_DEFAULTS } from '../settings/effective-settings.js';
@@ -27,7 +29,7 @@ export async function checkRcptTo(ctx: PipelineContext, session: SMTPServerSessi
   const resolution = await ctx.directory.resolve(parsed.address);
   if (!resolution) throw refuse.unknownRecipient();
   if (resolution.kind === 'remote') {
-    if (!userOf(session)) throw refuse.relayDenied();
+    if (!userOf(session) && !resolution.toOldPlatform) throw refuse.relayDenied();
   } else if (resolution.kind === 'unknown') {
     throw refuse.unknownRecipient();
   } else if (resolution.kind === 'list') {

@@ -20,7 +20,8 @@ export interface LocalDomain {
 }
 
 export type Resolution =
-  | { kind: 'remote'; address: string; domain: string }
+  /** `toOldPlatform`: an address of a domain being migrated that has no account here yet (forwarded, not refused). */
+  | { kind: 'remote'; address: string; domain: string; toOldPlatform?: boolean }
   | { kind: 'unknown'; address: string; domain: LocalDomain }
   | {
       kind: 'account' | 'alias' | 'list' | 'group';
@@ -97,7 +98,10 @@ export class Directory {
     const domain = await this.localDomain(domainName);
     if (!domain) return { kind: 'remote', address, domain: domainName };
     const owner = await this.db.address.findUnique({ where: { address }, select: { kind: true } });
-    if (!owner) return { kind: 'unknown', address, domain };
+    if (!owner) {
+      const migrating = await this.db.domain.count({ where: { id: domain.id, migrationState: 'migrating', migrationForwardTo: { not: null } } });
+      return migrating ? { kind: 'remote', address, domain: domainName, toOldPlatform: true } : { kind: 'unknown', address, domain };
+    }
     const accountIds = new Set<number>();
     const remote = new Set<string>();
     await this.collect(address, owner.kind, accountIds, remote, new Set([address]), 0);
@@ -168,6 +172,12 @@ export class Directory {
   async mailbox(accountId: number, options: { fresh?: boolean } = {}): Promise<MailboxInfo | null> {
     if (options.fresh) this.mailboxCache.delete(accountId);
     return (await this.mailboxes([accountId])).get(accountId) ?? null;
+  }
+
+  /** Forgets cached mailbox settings that changed (told by the access module's NOTIFY-driven cache). */
+  forgetMailboxes(accountIds: readonly number[] | 'all'): void {
+    if (accountIds === 'all') this.mailboxCache.clear();
+    else for (const id of accountIds) this.mailboxCache.delete(id);
   }
 
   /** Counts this process's deliveries into the cached usage, so quota holds between reloads. */

@@ -26,6 +26,7 @@ export const refuse = {
   tooManyConnections: () => new SmtpReply(421, '4.7.0', 'Too many connections from your address, try again later'),
   authFailed: () => new SmtpReply(535, '5.7.8', 'Authentication credentials invalid'),
   authThrottled: () => new SmtpReply(454, '4.7.0', 'Too many failed authentication attempts, try again later'),
+  authUnavailable: () => new SmtpReply(454, '4.7.0', 'Temporary authentication failure, try again later'),
   senderNotOwned: () => new SmtpReply(553, '5.7.1', 'Sender address not owned by the authenticated user'),
   senderImpersonation: () => new SmtpReply(553, '5.7.1', 'Sender address of a local domain requires authentication'),
   unknownRecipient: () => new SmtpReply(550, '5.1.1', 'Recipient address rejected: no such user here'),
