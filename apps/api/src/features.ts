@@ -15,7 +15,16 @@ import { SendAsModule } from './send-as/send-as.module.js';
 import { QuarantineModule } from './quarantine/quarantine.module.js';
 import { QueueModule } from './queue/queue.module.js';
 import { TransportsModule } from './transports/transports.module.js';
+import { BrandingModule } from './branding/branding.module.js';
+import { StatsModule } from './stats/stats.module.js';
+import { RpopSourcesModule } from './rpop-sources/rpop-sources.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
+import { JobsModule } from './jobs/jobs.module.js';
+import { MigrationModule } from './migration/migration.module.js';
+import { AuthSourcesModule } from './ldap/auth-sources.module.js';
 export const FEATURE_MODULES = [
+  WebhooksModule,
+  JobsModule,
   DomainsModule,
   AccountsModule,
   AliasesModule,
@@ -32,4 +41,9 @@ export const FEATURE_MODULES = [
   QuarantineModule,
   QueueModule,
   TransportsModule,
+  BrandingModule,
+  StatsModule,
+  RpopSourcesModule,
+  MigrationModule,
+  AuthSourcesModule,
 ];

@@ -6,10 +6,11 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
 import type { ApiConfig } from './config.js';
 import type { Database } from './database/database.js';
+import { consoleDirectory, consoleSite } from './console/console-site.js';
 
 export const API_PREFIX = 'api/v1';
 
-/** The HTTP application: REST under /api/v1, GraphQL at /graphql, docs at /api/docs. */
+/** The HTTP application: REST under /api/v1, GraphQL at /graphql, docs at /api/docs, the console everywhere else. */
 export async function createHttpApp(config: ApiConfig, prisma: Database, options: { logLevels?: LogLevel[] } = {}) {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config, prisma), {
     bodyParser: false,
@@ -19,6 +20,8 @@ export async function createHttpApp(config: ApiConfig, prisma: Database, options
   app.useBodyParser('json', { limit: '20mb', type: ['application/json', 'application/*+json'] });
   app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: 'api/health', method: RequestMethod.GET }] });
   app.disable('x-powered-by');
+  const site = consoleSite(consoleDirectory());
+  if (site) app.use(site);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
