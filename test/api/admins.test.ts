@@ -134,6 +134,17 @@ describe('administrators and delegation', () => {
     expect((await api.login('twohats', NEW_PASSWORD))).toBeTruthy();
   });
 
+  it('gives the administrator a new version (ETag) when its assignments change, so no cache shows stale rights', async () => {
+    const admin = await newAdmin(people.postmaster1, 'etagged');
+    const etag = async () => (await people.postmaster1.get(`/admins/${admin.id}`)).headers.get('etag');
+    const before = await etag();
+    const assigned = await people.postmaster1.post(`/admins/${admin.id}/assignments`, { role: 'subdomain-admin', domain: 'west.district1.k12.us' });
+    const afterAssign = await etag();
+    expect(afterAssign).not.toBe(before);
+    expect((await people.postmaster1.delete(`/admins/${admin.id}/assignments/${assigned.body.id}`)).status).toBe(204);
+    expect(await etag()).not.toBe(afterAssign);
+  });
+
   it('answers 404 for an admin out of scope, on REST and GraphQL alike', async () => {
     const id = await adminId('west.helper');
     const rest = await people.postmaster2.get(`/admins/${id}`);
@@ -220,9 +231,10 @@ describe('administrators and delegation', () => {
     const id = created.data.createAdmin.id;
     const assigned = await people.postmaster1.graphql(`mutation { assignRole(adminId: ${id}, input: { role: "subdomain-admin", domain: "east.district1.k12.us" }) { id role domain } }`);
     expect(assigned.data.assignRole).toMatchObject({ role: 'subdomain-admin', domain: 'east.district1.k12.us' });
-    const updated = await people.postmaster1.graphql(`mutation { updateAdmin(id: ${id}, input: { displayName: "GQL" }, expectedVersion: 1) { displayName version } }`);
-    expect(updated.data.updateAdmin).toEqual({ displayName: 'GQL', version: 2 });
-    const stale = await people.postmaster1.graphql(`mutation { updateAdmin(id: ${id}, input: { displayName: "x" }, expectedVersion: 1) { version } }`);
+    // The assignment made version 2.
+    const updated = await people.postmaster1.graphql(`mutation { updateAdmin(id: ${id}, input: { displayName: "GQL" }, expectedVersion: 2) { displayName version } }`);
+    expect(updated.data.updateAdmin).toEqual({ displayName: 'GQL', version: 3 });
+    const stale = await people.postmaster1.graphql(`mutation { updateAdmin(id: ${id}, input: { displayName: "x" }, expectedVersion: 2) { version } }`);
     expect(stale.errors?.[0]?.extensions.code).toBe('PRECONDITION_FAILED');
     expect((await people.postmaster1.graphql(`mutation { removeAssignment(adminId: ${id}, assignmentId: ${assigned.data.assignRole.id}) }`)).data.removeAssignment).toBe(true);
     expect((await people.postmaster1.graphql(`mutation { deleteAdmin(id: ${id}) }`)).data.deleteAdmin).toBe(true);

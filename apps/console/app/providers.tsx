@@ -1,7 +1,7 @@
 'use client';
 import { createContext, useContext, useMemo, useState, type ReactNode } from 'react';
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { colorsTuple, createTheme, MantineProvider, Notification } from '@mantine/core';
+import { colorsTuple, createTheme, MantineProvider, Modal, Notification } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import { ApiError } from '@/api/client';
 import { DEFAULT_PRIMARY } from '@/branding/branding';
@@ -57,6 +57,8 @@ export function Providers({ children }: { children: ReactNode }) {
         focusRing: 'auto',
         components: {
           Notification: Notification.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Dismiss' } } }),
+          // Every dialog's close button gets a name (axe: button-name), without each dialog repeating it.
+          Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } }),
         },
       }),
     [brandColor],

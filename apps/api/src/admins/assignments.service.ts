@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { accessibleBy } from '@schoolmail/rbac';
-import { PRISMA, type Database } from '../database/database.js';
+import { PRISMA, type Database, type Tx } from '../database/database.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/actor.js';
 import { AppError } from '../common/errors.js';
@@ -12,6 +12,9 @@ import { presentAssignment } from './admin.view.js';
 import { assertMayGrant, CANNOT_GRANT, grantRowInclude, resolveGrant } from './grants.js';
 
 /** Delegation: who holds which role or permission set over which domain subtree. */
+/** An administrator's representation lists its assignments: changing them is a new version (ETag) of it. */
+const bumpAdminVersion = (tx: Tx, adminId: number) => tx.admin.update({ where: { id: adminId }, data: { version: { increment: 1 } } });
+
 @Injectable()
 export class AssignmentsService {
   constructor(
@@ -43,6 +46,7 @@ export class AssignmentsService {
         data: { adminId: admin.id, ...columns, grantedById: actor.principal.kind === 'admin' ? actor.principal.adminId : null },
         include: grantRowInclude,
       });
+      await bumpAdminVersion(tx, admin.id);
       const view = presentAssignment(created);
       await this.audit.record(tx, actor, {
         action: 'assignment.create',
@@ -71,6 +75,7 @@ export class AssignmentsService {
         throw AppError.conflict('this is the last platform staff assignment; grant staff to someone else first');
       }
       await tx.roleAssignment.delete({ where: { id: row.id } });
+      await bumpAdminVersion(tx, adminId);
       await this.audit.record(tx, actor, {
         action: 'assignment.delete',
         subjectType: 'RoleAssignment',
