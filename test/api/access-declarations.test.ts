@@ -72,7 +72,8 @@ describe('access declarations', () => {
   it('keeps public routes to the few that must be public', () => {
     const open = entries().filter((e) => e.access?.kind === 'public').map((e) => e.name);
     // Branding is what a district shows on its own sign-in page, before anyone signs in.
-    expect(open.sort()).toEqual(['GET /api/health', 'GET /branding', 'GET /branding/logo', 'POST /auth/login']);
+    // nginx's mail auth_http carries no user token: it is checked by a shared secret and the caller's network.
+    expect(open.sort()).toEqual(['GET /api/health', 'GET /branding', 'GET /branding/logo', 'GET /internal/nginx-auth', 'POST /auth/login']);
   });
 
   it('matches the reviewed permission map', async () => {

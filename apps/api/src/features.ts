@@ -22,6 +22,7 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { MigrationModule } from './migration/migration.module.js';
 import { AuthSourcesModule } from './ldap/auth-sources.module.js';
+import { ClusterModule } from './cluster/cluster.module.js';
 export const FEATURE_MODULES = [
   WebhooksModule,
   JobsModule,
@@ -46,4 +47,5 @@ export const FEATURE_MODULES = [
   RpopSourcesModule,
   MigrationModule,
   AuthSourcesModule,
+  ClusterModule,
 ];

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { loadEngineConfig, startEngine, type RunningEngine } from '@schoolmail/mail-engine';
+import { loadClusterConfig, loadEngineConfig, nodeAddresses, nodeVersion, startEngine, startNodeHeartbeat, type RunningEngine } from '@schoolmail/mail-engine';
 import { loadConfig } from './config.js';
 import { openDatabase } from './database/database.js';
 import { ensureFirstAdmin } from './auth/first-admin.js';
@@ -33,11 +33,13 @@ async function main() {
   const database = await openDatabase(config, log);
   let app: Awaited<ReturnType<typeof createHttpApp>> | undefined;
   let engine: RunningEngine | undefined;
+  let stopHeartbeat: (() => Promise<void>) | undefined;
   let stopping = false;
   const stop = async (signal: string, code = 0) => {
     if (stopping) return;
     stopping = true;
     log(`${signal}: shutting down`);
+    await stopHeartbeat?.();
     await app?.close();
     await engine?.stop();
     await database.close();
@@ -58,6 +60,18 @@ async function main() {
       await app.listen(config.httpPort, config.httpHost);
       log(`API on http://127.0.0.1:${config.httpPort}/api/v1 — GraphQL /graphql — docs /api/docs — health /api/health`);
     }
+    const cluster = loadClusterConfig();
+    const engineConfig = loadEngineConfig();
+    stopHeartbeat = await startNodeHeartbeat(
+      database.prisma,
+      {
+        id: engineConfig.nodeId,
+        role: cluster.role,
+        version: nodeVersion(),
+        addresses: nodeAddresses({ host: cluster.advertiseHost ?? engineConfig.listenHost, mail: engine?.ports, httpPort: app ? config.httpPort : undefined }),
+      },
+      { intervalSeconds: cluster.heartbeatSeconds, log },
+    );
   } catch (error) {
     logger.error(error instanceof Error ? error.stack : String(error));
     await stop('start-up failure', 1);

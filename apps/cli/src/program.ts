@@ -20,6 +20,7 @@ import { registerWordlist } from './commands/wordlist.js';
 import { registerWebhook } from './commands/webhook.js';
 import { registerJob } from './commands/job.js';
 import { registerMigrate } from './commands/migrate.js';
+import { registerCluster } from './commands/cluster.js';
 
 const EXIT_CODES_HELP = `
 Exit codes: 0 ok, 1 usage or invalid input, 2 not found, 3 forbidden (401/403),
@@ -60,6 +61,7 @@ export function createProgram(environment: Environment): Command {
     registerWebhook,
     registerJob,
     registerMigrate,
+    registerCluster,
     registerLogin,
     registerCompletion,
   ]) {

@@ -1,0 +1,6 @@
+export * from './config.js';
+export * from './node-registry.js';
+export * from './nodes.js';
+export * from './routing.js';
+export * from './nginx-auth.js';
+export * from './nginx-config.js';
