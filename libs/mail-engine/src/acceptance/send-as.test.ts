@@ -44,9 +44,15 @@ describe('send as', () => {
     expect(await sendAsAllowed(db, teacher, '')).toBe(false);
   });
 
-  it('stops honouring a grant once the group behind the address is gone', async () => {
+  it('stops honouring a grant once the group behind the address is gone, and the grant goes with it', async () => {
+    await makeGroup(db, 'gone@district1.k12.us');
     await db.sendAsGrant.create({ data: { accountId: teacher, address: 'gone@district1.k12.us' } });
+    expect(await sendAsAllowed(db, teacher, 'gone@district1.k12.us')).toBe(true);
+    // As the groups API deletes a group: the group row, then its address.
+    await db.group.delete({ where: { address: 'gone@district1.k12.us' } });
+    await db.address.delete({ where: { address: 'gone@district1.k12.us' } });
     expect(await sendAsAllowed(db, teacher, 'gone@district1.k12.us')).toBe(false);
+    expect(await db.sendAsGrant.count({ where: { address: 'gone@district1.k12.us' } })).toBe(0);
   });
 
   it('answers false for an account that does not exist', async () => {
