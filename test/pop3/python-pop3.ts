@@ -1,5 +1,5 @@
 /** Runs the poplib script (pop3_client.py) with a list of steps; answers what each step got. */
-import { spawn } from 'node:child_process';
+import { runPythonClient } from '../support/python.js';
 import { join } from 'node:path';
 
 export type Pop3Step = [string, ...unknown[]];
@@ -24,19 +24,7 @@ export interface Pop3Run {
 const script = join(import.meta.dirname, 'pop3_client.py');
 
 export function pythonPop3(spec: { port: number; steps: Pop3Step[]; ssl?: boolean; cafile?: string }): Promise<Pop3Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('python3', [script], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.once('error', reject);
-    child.once('close', (code) => {
-      if (code !== 0) return reject(new Error(`python pop3 client exited ${code}: ${stderr}`));
-      resolve(JSON.parse(stdout) as Pop3Run);
-    });
-    child.stdin.end(JSON.stringify({ host: '127.0.0.1', ...spec }));
-  });
+  return runPythonClient<Pop3Run>(script, { host: '127.0.0.1', ...spec });
 }
 
 /** The step results by name (the last one of that name). */

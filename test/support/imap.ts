@@ -3,7 +3,7 @@
  * lines (for protocol details and bad input), imapflow (what mail apps use), and Python's
  * imaplib driven by python/imap_client.py.
  */
-import { spawn } from 'node:child_process';
+import { runPythonClient } from './python.js';
 import { connect as connectPlain, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { connect as connectTls, type TLSSocket } from 'node:tls';
@@ -137,26 +137,15 @@ export interface PythonImapStep {
 
 /** Runs a list of imaplib calls ([method, ...args]) in one session; answers each call's result. */
 export function pythonImap(spec: { port: number; user?: string; password?: string; starttls?: boolean; ssl?: boolean; steps: Array<[string, ...unknown[]]> }): Promise<{ steps: PythonImapStep[]; capabilities: string[]; error?: string; step: (name: string) => PythonImapStep }> {
-  const input = JSON.stringify({ host: '127.0.0.1', starttls: true, ...spec });
-  return new Promise((resolve, reject) => {
-    const child = spawn('python3', [join(import.meta.dirname, 'python/imap_client.py')], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.once('error', reject);
-    child.once('close', (code) => {
-      if (code !== 0) return reject(new Error(`python imap client exited ${code}: ${stderr}`));
-      const result = JSON.parse(stdout) as { steps: PythonImapStep[]; capabilities: string[]; error?: string };
-      resolve({
-        ...result,
-        step: (name) => {
-          const found = result.steps.filter((s) => s.step === name).at(-1);
-          if (!found) throw new Error(`no step ${name} in ${JSON.stringify(result)}`);
-          return found;
-        },
-      });
-    });
-    child.stdin.end(input);
-  });
+  const request = { host: '127.0.0.1', starttls: true, ...spec };
+  return runPythonClient<{ steps: PythonImapStep[]; capabilities: string[]; error?: string }>(join(import.meta.dirname, 'python/imap_client.py'), request).then(
+    (result) => ({
+      ...result,
+      step: (name: string) => {
+        const found = result.steps.filter((s) => s.step === name).at(-1);
+        if (!found) throw new Error(`no step ${name} in ${JSON.stringify(result)}`);
+        return found;
+      },
+    }),
+  );
 }

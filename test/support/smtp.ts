@@ -3,6 +3,7 @@
  * mail data made straight in the database, and independent clients: Python's smtplib (the
  * script in python/smtp_client.py), swaks, and raw sockets.
  */
+import { runPythonClient } from './python.js';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -111,7 +112,7 @@ const pythonScript = join(import.meta.dirname, 'python/smtp_client.py');
 
 /** One SMTP session by Python's smtplib; answers every reply it got. */
 export function pythonSmtp(spec: PythonSpec): Promise<PythonResult & { reply: (step: string) => SmtpStep | undefined; replies: (step: string) => SmtpStep[] }> {
-  const input = JSON.stringify({
+  const request = {
     host: '127.0.0.1',
     port: spec.port,
     sender: spec.sender,
@@ -120,25 +121,12 @@ export function pythonSmtp(spec: PythonSpec): Promise<PythonResult & { reply: (s
     auth: spec.auth,
     size: spec.size,
     ...(spec.message !== undefined ? { message_b64: Buffer.from(spec.message).toString('base64') } : {}),
-  });
-  return new Promise((resolve, reject) => {
-    const child = spawn('python3', [pythonScript], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.once('error', reject);
-    child.once('close', (code) => {
-      if (code !== 0) return reject(new Error(`python smtp client exited ${code}: ${stderr}`));
-      const result = JSON.parse(stdout) as PythonResult;
-      resolve({
-        ...result,
-        reply: (step) => result.steps.filter((s) => s.step === step).at(-1),
-        replies: (step) => result.steps.filter((s) => s.step === step),
-      });
-    });
-    child.stdin.end(input);
-  });
+  };
+  return runPythonClient<PythonResult>(pythonScript, request).then((result) => ({
+    ...result,
+    reply: (step: string) => result.steps.filter((s) => s.step === step).at(-1),
+    replies: (step: string) => result.steps.filter((s) => s.step === step),
+  }));
 }
 
 /** "550 5.1.1": the reply code and enhanced status code of a step. */
