@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { Alert, Center, Loader, Stack, Text, Title } from '@mantine/core';
+import { Alert, Center, Loader, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
 import { ApiError } from '@/api/client';
 
 export function Loading({ label = 'Loading' }: { label?: string }) {
@@ -33,4 +33,15 @@ export function Empty({ children }: { children: ReactNode }) {
       {children}
     </Text>
   );
+}
+
+/** Placeholder rows of a table whose page is loading, so the layout does not jump when it arrives. */
+export function LoadingRows({ rows, columns }: { rows: number; columns: number }) {
+  return Array.from({ length: rows }, (_, i) => (
+    <Table.Tr key={i}>
+      <Table.Td colSpan={columns}>
+        <Skeleton h={20} />
+      </Table.Td>
+    </Table.Tr>
+  ));
 }

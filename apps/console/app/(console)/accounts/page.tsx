@@ -1,10 +1,11 @@
 'use client';
+import { LoadingRows } from '@/ui/States';
 import { StatusBadge } from '@/ui/StatusBadge';
 import { Suspense, useEffect, useState } from 'react';
 import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Alert, Anchor, Button, Checkbox, Group, Skeleton, Stack, Table, Text, TextInput, Title, UnstyledButton } from '@mantine/core';
+import { Alert, Anchor, Button, Checkbox, Group, Stack, Table, Text, TextInput, Title, UnstyledButton } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { get, type Page } from '@/api/client';
 import { useSession } from '@/session/session';
@@ -99,13 +100,7 @@ function Accounts() {
         </Table.Thead>
         <Table.Tbody>
           {accounts.isLoading || domain === null
-            ? Array.from({ length: 5 }, (_, i) => (
-                <Table.Tr key={i}>
-                  <Table.Td colSpan={6}>
-                    <Skeleton h={20} />
-                  </Table.Td>
-                </Table.Tr>
-              ))
+            ? <LoadingRows rows={5} columns={6} />
             : accounts.data?.items.map((account) => (
                 <Table.Tr key={account.address}>
                   <Table.Td>

@@ -3,11 +3,11 @@ import { useState } from 'react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Alert, Anchor, Button, Group, Skeleton, Stack, Table, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Group, Stack, Table, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { get, type Page } from '@/api/client';
 import { useSession } from '@/session/session';
-import { Empty } from '@/ui/States';
+import { Empty, LoadingRows } from '@/ui/States';
 import { StatusBadge } from '@/ui/StatusBadge';
 import { CreateAdminModal } from '@/admins/CreateAdminModal';
 import { grantLabel, type Admin } from '@/admins/types';
@@ -64,13 +64,7 @@ export default function AdminsPage() {
         </Table.Thead>
         <Table.Tbody>
           {admins.isLoading
-            ? Array.from({ length: 3 }, (_, i) => (
-                <Table.Tr key={i}>
-                  <Table.Td colSpan={4}>
-                    <Skeleton h={20} />
-                  </Table.Td>
-                </Table.Tr>
-              ))
+            ? <LoadingRows rows={3} columns={4} />
             : admins.data?.items.map((admin) => (
                 <Table.Tr key={admin.id}>
                   <Table.Td>

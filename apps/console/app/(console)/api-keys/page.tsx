@@ -1,11 +1,11 @@
 'use client';
 import { useState } from 'react';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Checkbox, Group, Skeleton, Stack, Table, Title } from '@mantine/core';
+import { Alert, Button, Checkbox, Group, Stack, Table, Title } from '@mantine/core';
 import { del, get, type Page } from '@/api/client';
 import { useSession } from '@/session/session';
 import { ConfirmModal } from '@/ui/ConfirmModal';
-import { Empty } from '@/ui/States';
+import { Empty, LoadingRows } from '@/ui/States';
 import { StatusBadge } from '@/ui/StatusBadge';
 import { CreateApiKeyModal } from '@/api-keys/CreateApiKeyModal';
 import type { ApiKey } from '@/api-keys/types';
@@ -64,13 +64,7 @@ export default function ApiKeysPage() {
         </Table.Thead>
         <Table.Tbody>
           {keys.isLoading
-            ? Array.from({ length: 3 }, (_, i) => (
-                <Table.Tr key={i}>
-                  <Table.Td colSpan={6}>
-                    <Skeleton h={20} />
-                  </Table.Td>
-                </Table.Tr>
-              ))
+            ? <LoadingRows rows={3} columns={6} />
             : keys.data?.items.map((key) => (
                 <Table.Tr key={key.id}>
                   <Table.Td>{key.name}</Table.Td>

@@ -2,10 +2,10 @@
 import { Fragment, Suspense, useEffect, useMemo, useState } from 'react';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Alert, Button, Group, Skeleton, Stack, Table, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Group, Stack, Table, TextInput, Title } from '@mantine/core';
 import { get, type Page } from '@/api/client';
 import { formErrors } from '@/forms/field-errors';
-import { Empty } from '@/ui/States';
+import { Empty, LoadingRows } from '@/ui/States';
 import { StatusBadge } from '@/ui/StatusBadge';
 import { ChangeTable } from '@/audit/ChangeTable';
 import type { AuditEvent } from '@/audit/types';
@@ -81,13 +81,7 @@ function AuditLog() {
         </Table.Thead>
         <Table.Tbody>
           {events.isLoading
-            ? Array.from({ length: 5 }, (_, i) => (
-                <Table.Tr key={i}>
-                  <Table.Td colSpan={6}>
-                    <Skeleton h={20} />
-                  </Table.Td>
-                </Table.Tr>
-              ))
+            ? <LoadingRows rows={5} columns={6} />
             : events.data?.items.map((event) => (
                 <Fragment key={event.id}>
                   <Table.Tr>

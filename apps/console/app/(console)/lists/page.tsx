@@ -3,12 +3,12 @@ import { Suspense, useEffect, useState } from 'react';
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Alert, Anchor, Button, Group, SegmentedControl, Skeleton, Stack, Table, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Group, SegmentedControl, Stack, Table, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { get, type Page } from '@/api/client';
 import { useSession } from '@/session/session';
 import { DomainSelect } from '@/domains/DomainSelect';
-import { Empty } from '@/ui/States';
+import { Empty, LoadingRows } from '@/ui/States';
 import { CreateListModal } from '@/lists/CreateListModal';
 import { KIND, POLICY_LABEL, type ListKind, type ListView } from '@/lists/types';
 
@@ -71,13 +71,7 @@ function Lists() {
         </Table.Thead>
         <Table.Tbody>
           {lists.isLoading || domain === null
-            ? Array.from({ length: 3 }, (_, i) => (
-                <Table.Tr key={i}>
-                  <Table.Td colSpan={4}>
-                    <Skeleton h={20} />
-                  </Table.Td>
-                </Table.Tr>
-              ))
+            ? <LoadingRows rows={3} columns={4} />
             : lists.data?.items.map((list) => (
                 <Table.Tr key={list.address}>
                   <Table.Td>

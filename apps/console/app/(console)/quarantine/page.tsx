@@ -2,14 +2,14 @@
 import { Suspense, useEffect, useState } from 'react';
 import Link from 'next/link';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, Anchor, Button, Checkbox, Group, Select, Skeleton, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Checkbox, Group, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { get, post, type Page } from '@/api/client';
 import { formErrors } from '@/forms/field-errors';
 import { useSession } from '@/session/session';
 import { ConfirmModal } from '@/ui/ConfirmModal';
-import { Empty } from '@/ui/States';
+import { Empty, LoadingRows } from '@/ui/States';
 import { decisionText } from '@/quarantine/decision';
 import type { QuarantineEntry, QuarantineState } from '@/quarantine/types';
 
@@ -105,13 +105,7 @@ function Quarantine() {
         </Table.Thead>
         <Table.Tbody>
           {entries.isLoading
-            ? Array.from({ length: 4 }, (_, i) => (
-                <Table.Tr key={i}>
-                  <Table.Td colSpan={7}>
-                    <Skeleton h={20} />
-                  </Table.Td>
-                </Table.Tr>
-              ))
+            ? <LoadingRows rows={4} columns={7} />
             : items.map((entry) => (
                 <Table.Tr key={entry.id}>
                   <Table.Td>

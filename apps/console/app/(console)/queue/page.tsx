@@ -3,10 +3,10 @@ import { Suspense, useEffect, useMemo, useState } from 'react';
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Alert, Anchor, Button, Checkbox, Group, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Checkbox, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { get, type Page } from '@/api/client';
 import { formErrors } from '@/forms/field-errors';
-import { Empty } from '@/ui/States';
+import { Empty, LoadingRows } from '@/ui/States';
 import { StatusBadge } from '@/ui/StatusBadge';
 import { QueueFilters } from '@/queue/QueueFilters';
 import { QueueActions } from '@/queue/QueueActions';
@@ -82,13 +82,7 @@ function Queue() {
         </Table.Thead>
         <Table.Tbody>
           {entries.isLoading
-            ? Array.from({ length: 5 }, (_, i) => (
-                <Table.Tr key={i}>
-                  <Table.Td colSpan={8}>
-                    <Skeleton h={20} />
-                  </Table.Td>
-                </Table.Tr>
-              ))
+            ? <LoadingRows rows={5} columns={8} />
             : items.map((entry) => (
                 <Table.Tr key={entry.id}>
                   <Table.Td>

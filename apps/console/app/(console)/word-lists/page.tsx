@@ -3,10 +3,10 @@ import { useState } from 'react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Alert, Anchor, Button, Group, SegmentedControl, Skeleton, Stack, Table, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Group, SegmentedControl, Stack, Table, Title } from '@mantine/core';
 import { get, type Page } from '@/api/client';
 import { useSession } from '@/session/session';
-import { Empty } from '@/ui/States';
+import { Empty, LoadingRows } from '@/ui/States';
 import { CreateWordListModal } from '@/word-lists/CreateWordListModal';
 import { TestMessagePanel } from '@/word-lists/TestMessagePanel';
 import type { WordList, WordListScope } from '@/word-lists/types';
@@ -61,13 +61,7 @@ export default function WordListsPage() {
         </Table.Thead>
         <Table.Tbody>
           {lists.isLoading
-            ? Array.from({ length: 3 }, (_, i) => (
-                <Table.Tr key={i}>
-                  <Table.Td colSpan={5}>
-                    <Skeleton h={20} />
-                  </Table.Td>
-                </Table.Tr>
-              ))
+            ? <LoadingRows rows={3} columns={5} />
             : lists.data?.items.map((list) => (
                 <Table.Tr key={list.id}>
                   <Table.Td>

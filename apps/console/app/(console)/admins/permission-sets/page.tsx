@@ -2,11 +2,11 @@
 import { useState } from 'react';
 import Link from 'next/link';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, Anchor, Button, Group, Skeleton, Stack, Table, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Group, Stack, Table, Title } from '@mantine/core';
 import { del, get, type Page } from '@/api/client';
 import { useSession } from '@/session/session';
 import { ConfirmModal } from '@/ui/ConfirmModal';
-import { Empty } from '@/ui/States';
+import { Empty, LoadingRows } from '@/ui/States';
 import { PermissionSetEditor } from '@/admins/PermissionSetEditor';
 import type { PermissionSet } from '@/admins/types';
 
@@ -49,11 +49,7 @@ export default function PermissionSetsPage() {
         </Table.Thead>
         <Table.Tbody>
           {sets.isLoading ? (
-            <Table.Tr>
-              <Table.Td colSpan={5}>
-                <Skeleton h={20} />
-              </Table.Td>
-            </Table.Tr>
+            <LoadingRows rows={1} columns={5} />
           ) : (
             sets.data?.items.map((set) => (
               <Table.Tr key={set.name}>

@@ -2,11 +2,11 @@
 import { useState } from 'react';
 import Link from 'next/link';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, Anchor, Button, Group, SegmentedControl, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Group, SegmentedControl, Stack, Table, Text, Title } from '@mantine/core';
 import { get, post, type Page } from '@/api/client';
 import { useSession } from '@/session/session';
 import { ConfirmModal } from '@/ui/ConfirmModal';
-import { Empty } from '@/ui/States';
+import { Empty, LoadingRows } from '@/ui/States';
 import { StatusBadge } from '@/ui/StatusBadge';
 import { formatTime } from '@/queue/format';
 import type { RemoteDomain } from '@/queue/types';
@@ -73,13 +73,7 @@ export default function RemoteDomainsPage() {
         </Table.Thead>
         <Table.Tbody>
           {domains.isLoading
-            ? Array.from({ length: 3 }, (_, i) => (
-                <Table.Tr key={i}>
-                  <Table.Td colSpan={7}>
-                    <Skeleton h={20} />
-                  </Table.Td>
-                </Table.Tr>
-              ))
+            ? <LoadingRows rows={3} columns={7} />
             : domains.data?.items.map((d) => (
                 <Table.Tr key={d.domain} data-testid={`remote-domain-${d.domain}`}>
                   <Table.Td>
