@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { loadSecretKey, SealedSecrets } from '@schoolmail/mail-engine';
 import { API_CONFIG, type ApiConfig } from './config.js';
 import { PRISMA, type Database } from './database/database.js';
 import { AuditService } from './audit/audit.service.js';
@@ -28,10 +29,12 @@ class CoreModule {
       providers: [
         { provide: API_CONFIG, useValue: config },
         { provide: PRISMA, useValue: prisma },
+        // Replayable secrets (remote POP passwords, webhook and LDAP secrets, queued imports) are sealed with one key.
+        { provide: SealedSecrets, useValue: new SealedSecrets(loadSecretKey(config.dataDir)) },
         AuditService,
         PrincipalResolver,
       ],
-      exports: [API_CONFIG, PRISMA, AuditService, PrincipalResolver],
+      exports: [API_CONFIG, PRISMA, SealedSecrets, AuditService, PrincipalResolver],
     };
   }
 }

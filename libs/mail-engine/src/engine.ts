@@ -80,12 +80,13 @@ async function largestMessageBytes(db: Db): Promise<number> {
 export async function startEngine(options: EngineOptions): Promise<RunningEngine> {
   const { prisma, config } = options;
   const log = options.log ?? ((line: string) => console.log(line));
+  const secrets = new SealedSecrets(loadSecretKey(config.dataDir));
   const databaseUrl = options.databaseUrl ?? databaseUrlOf(prisma);
   if (!databaseUrl) throw new Error('startEngine: cannot tell the database URL of the Prisma client; pass `databaseUrl`');
   const changes = new ChangeListener(databaseUrl, log);
   const access = new PrismaMailAccess(prisma, {
     changes,
-    directory: new DirectoryLogins({ secrets: new SealedSecrets(loadSecretKey(config.dataDir)) }),
+    directory: new DirectoryLogins({ secrets }),
     limits: { perClient: options.authFailuresPerClient ?? 10, perAccount: options.authFailuresPerAccount ?? 10, windowMs: options.authFailureWindowMs ?? 5 * 60_000 },
     log,
   });
@@ -152,7 +153,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   sizeRefresh.unref();
   if (options.queueWorkers !== false) queue.start();
   const pop3 = await startPop3Listeners({ access, store, config, tls, log });
-  const rpop = new RpopScheduler({ db: prisma, access, delivery: ctx, secrets: new SealedSecrets(loadSecretKey(config.dataDir)), timeoutMs: config.rpop.timeoutMs, config, log });
+  const rpop = new RpopScheduler({ db: prisma, access, delivery: ctx, secrets, timeoutMs: config.rpop.timeoutMs, config, log });
   rpop.start();
   log(`POP3 on ${config.listenHost}:${pop3.ports.pop3}${pop3.ports.pop3s !== undefined ? `, POP3S on ${config.listenHost}:${pop3.ports.pop3s}` : ''}`);
   const imap = await startImapListeners(

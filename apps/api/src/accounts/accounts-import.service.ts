@@ -1,7 +1,6 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { accessibleBy, probeAt } from '@schoolmail/rbac';
-import { loadSecretKey, SealedSecrets } from '@schoolmail/mail-engine';
-import { API_CONFIG, type ApiConfig } from '../config.js';
+import { SealedSecrets } from '@schoolmail/mail-engine';
 import { PRISMA, type Database } from '../database/database.js';
 import type { Actor } from '../common/actor.js';
 import { AppError } from '../common/errors.js';
@@ -56,17 +55,13 @@ interface DomainInfo {
 
 @Injectable()
 export class AccountsImportService implements OnModuleInit {
-  private readonly secrets: SealedSecrets;
-
   constructor(
     @Inject(PRISMA) private readonly prisma: Database,
-    @Inject(API_CONFIG) config: ApiConfig,
+    private readonly secrets: SealedSecrets,
     private readonly bulk: AccountsBulkService,
     private readonly jobs: JobsService,
     private readonly runner: JobRunner,
-  ) {
-    this.secrets = new SealedSecrets(loadSecretKey(config.dataDir));
-  }
+  ) {}
 
   onModuleInit() {
     this.runner.registerJobKind(ACCOUNT_IMPORT_JOB, (ctx) => this.run(ctx));

@@ -11,7 +11,6 @@ import {
   databaseUrlOf,
   DirectoryLogins,
   findNetwork,
-  loadSecretKey,
   PrismaMailAccess,
   SealedSecrets,
   type NginxAuthAnswer,
@@ -34,6 +33,7 @@ export class NginxAuthService implements OnModuleInit, OnModuleDestroy {
     @Inject(PRISMA) private readonly prisma: Database,
     @Inject(API_CONFIG) config: ApiConfig,
     @Inject(CLUSTER_SETTINGS) private readonly settings: ClusterSettings,
+    secrets: SealedSecrets,
   ) {
     // Its own MailAccess (this process may run no engine: role api), with the engine's
     // settings cache, which PostgreSQL notifications keep current on every node.
@@ -41,7 +41,7 @@ export class NginxAuthService implements OnModuleInit, OnModuleDestroy {
     this.changes = databaseUrl ? new ChangeListener(databaseUrl, (line) => this.logger.warn(line)) : null;
     this.access = new PrismaMailAccess(prisma, {
       changes: this.changes,
-      directory: new DirectoryLogins({ secrets: new SealedSecrets(loadSecretKey(config.dataDir)) }),
+      directory: new DirectoryLogins({ secrets }),
       log: (line) => this.logger.warn(line),
     });
   }

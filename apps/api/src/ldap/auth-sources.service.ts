@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AppAbility } from '@schoolmail/rbac';
-import { directoryConfigOf, DirectoryUnavailableError, ldapjsDirectoryClient, loadSecretKey, nearestSource, SealedSecrets, type AuthSourceRow } from '@schoolmail/mail-engine';
+import { directoryConfigOf, DirectoryUnavailableError, ldapjsDirectoryClient, nearestSource, SealedSecrets, type AuthSourceRow } from '@schoolmail/mail-engine';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/actor.js';
 import { AppError } from '../common/errors.js';
 import { parseInput } from '../common/validation.js';
-import { API_CONFIG, type ApiConfig } from '../config.js';
 import { PRISMA, type Database, type Tx } from '../database/database.js';
 import { visibleDomain } from '../domains/domains.service.js';
 import { putAuthSourceInput, testAuthSourceInput } from './auth-source.schemas.js';
@@ -40,15 +39,11 @@ function requireStaff(ability: AppAbility) {
 
 @Injectable()
 export class AuthSourcesService {
-  private readonly secrets: SealedSecrets;
-
   constructor(
     @Inject(PRISMA) private readonly prisma: Database,
-    @Inject(API_CONFIG) config: ApiConfig,
+    private readonly secrets: SealedSecrets,
     private readonly audit: AuditService,
-  ) {
-    this.secrets = new SealedSecrets(loadSecretKey(config.dataDir));
-  }
+  ) {}
 
   /** The domain's own source, else the one it inherits (with `inheritedFrom`), else local. */
   async get(actor: Actor, name: string) {

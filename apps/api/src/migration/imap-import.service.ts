@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { accessibleBy, ForbiddenError, probeAt } from '@schoolmail/rbac';
-import { importFromImap, loadSecretKey, SealedSecrets, type ImapCheckpoint, type ImportRun, type MailStore } from '@schoolmail/mail-engine';
-import { API_CONFIG, type ApiConfig } from '../config.js';
+import { importFromImap, SealedSecrets, type ImapCheckpoint, type ImportRun, type MailStore } from '@schoolmail/mail-engine';
 import { PRISMA, type Database } from '../database/database.js';
 import type { Actor } from '../common/actor.js';
 import { AppError } from '../common/errors.js';
@@ -19,15 +18,11 @@ export interface ImapJobParams {
 /** Copies every folder of an account from any IMAP server; a re-run fetches only what is new. */
 @Injectable()
 export class ImapImportService {
-  private readonly secrets: SealedSecrets;
-
   constructor(
     @Inject(PRISMA) private readonly prisma: Database,
-    @Inject(API_CONFIG) config: ApiConfig,
+    private readonly secrets: SealedSecrets,
     @Inject(MIGRATION_STORE) private readonly store: MailStore,
-  ) {
-    this.secrets = new SealedSecrets(loadSecretKey(config.dataDir));
-  }
+  ) {}
 
   async prepare(actor: Actor, rawInput: unknown) {
     const { password, ...input } = parseInput(imapImportInput, rawInput);

@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { accessibleBy, ForbiddenError, subject } from '@schoolmail/rbac';
-import { loadSecretKey, SealedSecrets } from '@schoolmail/mail-engine';
+import { SealedSecrets } from '@schoolmail/mail-engine';
 import { Prisma, type RpopSource } from '@schoolmail/prisma';
 import { PRISMA, type Database, type Tx } from '../database/database.js';
-import { API_CONFIG, type ApiConfig } from '../config.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/actor.js';
 import { AppError } from '../common/errors.js';
@@ -47,15 +46,11 @@ const isUniqueViolation = (error: unknown) => error instanceof Prisma.PrismaClie
  */
 @Injectable()
 export class RpopSourcesService {
-  private readonly secrets: SealedSecrets;
-
   constructor(
     @Inject(PRISMA) private readonly prisma: Database,
-    @Inject(API_CONFIG) config: ApiConfig,
+    private readonly secrets: SealedSecrets,
     private readonly audit: AuditService,
-  ) {
-    this.secrets = new SealedSecrets(loadSecretKey(config.dataDir));
-  }
+  ) {}
 
   async list(actor: Actor, address: string, rawQuery: unknown = {}) {
     const query = parseInput(listRpopSourcesQuery, rawQuery);
