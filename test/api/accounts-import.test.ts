@@ -157,4 +157,16 @@ describe('CSV account import', () => {
     expect(otherDistrict.status).toBe(404);
     expect(await api.prisma.job.count({ where: { createdBy: 'pm1', dryRun: false, total: { lt: 10 } } })).toBe(0);
   });
+
+  it('replays a retried upload with the same Idempotency-Key, and refuses the key for another file', async () => {
+    const key = { 'content-type': 'text/csv', 'idempotency-key': 'upload-42' };
+    const file = `address,password\nretry1@${WEST},${MAILBOX_PASSWORD}\n`;
+    const first = await people.postmaster1.request('POST', '/api/v1/accounts/imports?dryRun=true', file, key);
+    const retry = await people.postmaster1.request('POST', '/api/v1/accounts/imports?dryRun=true', file, key);
+    expect(first.status).toBe(202);
+    expect(retry.status).toBe(202);
+    expect(retry.body.id).toBe(first.body.id);
+    const other = await people.postmaster1.request('POST', '/api/v1/accounts/imports?dryRun=true', `address,password\nretry2@${WEST},${MAILBOX_PASSWORD}\n`, key);
+    expect(other.status).toBe(422);
+  });
 });

@@ -18,6 +18,9 @@ export async function createHttpApp(config: ApiConfig, prisma: Database, options
   });
   // Bulk provisioning sends up to 10,000 accounts in one body.
   app.useBodyParser('json', { limit: '20mb', type: ['application/json', 'application/*+json'] });
+  // Files sent as they are (the CSV account import): parsed before the interceptors, so an
+  // Idempotency-Key covers their content like it covers a JSON body.
+  app.useBodyParser('text', { limit: '20mb', type: ['text/csv', 'text/plain'] });
   app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: 'api/health', method: RequestMethod.GET }] });
   app.disable('x-powered-by');
   const site = consoleSite(consoleDirectory());

@@ -33,7 +33,7 @@ export class AccountsImportController {
     @Res({ passthrough: true }) response: { setHeader(name: string, value: string): void },
     @Query() query: Record<string, unknown>,
   ) {
-    const body = await importRequestBody(request, parseInput(importQuery, query));
+    const body = importRequestBody(request, parseInput(importQuery, query));
     const job = await this.imports.start(actor, body);
     // The job's URL under the same prefix this route was reached by.
     const prefix = (request.originalUrl ?? request.url ?? '').split('/accounts/imports')[0];
