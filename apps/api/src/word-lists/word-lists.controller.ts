@@ -78,7 +78,7 @@ export class WordListsController {
     @Headers('if-match') ifMatch?: string,
   ) {
     const version = expectedVersion(ifMatch);
-    return this.wordLists.importEntries(actor, id, await importBody(request), version);
+    return this.wordLists.importEntries(actor, id, importBody(request), version);
   }
 
   @Patch(':id')
