@@ -1,7 +1,8 @@
 'use client';
+import { FormError } from '@/ui/States';
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Group, Modal, PasswordInput, Stack, TextInput } from '@mantine/core';
+import { Button, Group, Modal, PasswordInput, Stack, TextInput } from '@mantine/core';
 import { post } from '@/api/client';
 import { formErrors } from '@/forms/field-errors';
 import type { AccountView } from './types';
@@ -33,11 +34,7 @@ export function CreateAccountModal({ domain, opened, onClose, onCreated }: { dom
     <Modal opened={opened} onClose={onClose} title={`New account in ${domain}`}>
       <form onSubmit={submit} noValidate>
         <Stack>
-          {errors.general ? (
-            <Alert color="red" role="alert">
-              {errors.general}
-            </Alert>
-          ) : null}
+          <FormError message={errors.general} />
           <TextInput label="Address" required rightSection={<span aria-hidden>@{domain}</span>} rightSectionWidth={Math.min(220, domain.length * 8 + 24)} {...field('localPart')} />
           <TextInput label="Display name" {...field('displayName')} />
           <PasswordInput label="Password" required autoComplete="new-password" {...field('password')} />

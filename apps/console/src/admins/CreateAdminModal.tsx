@@ -1,7 +1,8 @@
 'use client';
+import { FormError } from '@/ui/States';
 import { useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Group, Modal, PasswordInput, Stack, TextInput } from '@mantine/core';
+import { Button, Group, Modal, PasswordInput, Stack, TextInput } from '@mantine/core';
 import { post } from '@/api/client';
 import { formErrors } from '@/forms/field-errors';
 import type { Admin } from './types';
@@ -31,11 +32,7 @@ export function CreateAdminModal({ opened, onClose, onCreated }: { opened: boole
           <TextInput label="Username" description="Letters, digits, dot, underscore, hyphen" value={username} error={errors.byField.username} onChange={(e) => setUsername(e.currentTarget.value)} />
           <TextInput label="Full name" value={displayName} error={errors.byField.displayName} onChange={(e) => setDisplayName(e.currentTarget.value)} />
           <PasswordInput label="Password" description="At least 12 characters" value={password} error={errors.byField.password} onChange={(e) => setPassword(e.currentTarget.value)} />
-          {errors.general ? (
-            <Alert color="red" role="alert">
-              {errors.general}
-            </Alert>
-          ) : null}
+          <FormError message={errors.general} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               Cancel

@@ -6,7 +6,7 @@ import { get, patch, post, type Page } from '@/api/client';
 import { formErrors } from '@/forms/field-errors';
 import { useSession } from '@/session/session';
 import { DomainSelect } from '@/domains/DomainSelect';
-import { Loading } from '@/ui/States';
+import { Loading, FormError } from '@/ui/States';
 import type { Permission, PermissionSet, RegistryPermission } from './types';
 
 const keyOf = (p: Permission) => `${p.action}:${p.subject}`;
@@ -80,11 +80,7 @@ export function PermissionSetEditor({ existing, opened, onClose }: { existing: P
               Domain: {errors.byField.domain}
             </Alert>
           ) : null}
-          {errors.general ? (
-            <Alert color="red" role="alert">
-              {errors.general}
-            </Alert>
-          ) : null}
+          <FormError message={errors.general} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               Cancel

@@ -1,4 +1,5 @@
 'use client';
+import { FormError } from '@/ui/States';
 import { useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Code, CopyButton, Group, Modal, Stack, TextInput } from '@mantine/core';
@@ -63,11 +64,7 @@ export function CreateApiKeyModal({ opened, onClose }: { opened: boolean; onClos
                 Domain: {errors.byField.domain}
               </Alert>
             ) : null}
-            {errors.general ? (
-              <Alert color="red" role="alert">
-                {errors.general}
-              </Alert>
-            ) : null}
+            <FormError message={errors.general} />
             <Group justify="flex-end">
               <Button variant="default" onClick={close}>
                 Cancel

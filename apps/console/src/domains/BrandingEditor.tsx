@@ -1,4 +1,5 @@
 'use client';
+import { FormError } from '@/ui/States';
 import { useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Alert, Box, Button, ColorInput, FileButton, Group, Image, Paper, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
@@ -72,11 +73,7 @@ export function BrandingEditor({ domain, canUpdate }: { domain: DomainView; canU
           <TextInput label="Product name" placeholder="Schoolmail" value={productName} onChange={(e) => setProductName(e.currentTarget.value)} error={errors.byField.productName} disabled={!canUpdate} />
           <ColorInput label="Primary colour" placeholder="#1a5fb4" value={primaryColor} onChange={setPrimaryColor} error={errors.byField.primaryColor} disabled={!canUpdate} format="hex" withEyeDropper={false} fixOnBlur={false} />
           <ColorInput label="Accent colour" placeholder="#f1f3f5" value={accentColor} onChange={setAccentColor} error={errors.byField.accentColor} disabled={!canUpdate} format="hex" withEyeDropper={false} fixOnBlur={false} />
-          {errors.general ? (
-            <Alert color="red" role="alert">
-              {errors.general}
-            </Alert>
-          ) : null}
+          <FormError message={errors.general} />
           {canUpdate ? (
             <Group>
               <Button loading={save.isPending} onClick={() => save.mutate()}>

@@ -1,7 +1,8 @@
 'use client';
+import { FormError } from '@/ui/States';
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Group, Modal, Select, Stack, TextInput } from '@mantine/core';
+import { Button, Group, Modal, Select, Stack, TextInput } from '@mantine/core';
 import { post } from '@/api/client';
 import { formErrors } from '@/forms/field-errors';
 import { useClassesOfService } from '@/classes-of-service/useClassesOfService';
@@ -32,11 +33,7 @@ export function CreateDomainModal(props: { opened: boolean; parents: string[]; d
     <Modal opened={props.opened} onClose={props.onClose} title="New domain">
       <form onSubmit={submit} noValidate>
         <Stack>
-          {errors.general ? (
-            <Alert color="red" role="alert">
-              {errors.general}
-            </Alert>
-          ) : null}
+          <FormError message={errors.general} />
           <TextInput label="Domain name" placeholder="west.district1.k12.us" required value={name} onChange={(e) => setName(e.currentTarget.value)} error={errors.byField.name} />
           <Select label="Parent domain" placeholder="None: a new district" data={props.parents} value={parent} onChange={setParent} clearable searchable error={errors.byField.parent} />
           <Select label="Class of service" placeholder="Inherited" data={classes.data ?? []} value={classOfService} onChange={setClassOfService} clearable error={errors.byField.classOfService} />

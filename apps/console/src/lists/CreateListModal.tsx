@@ -1,7 +1,8 @@
 'use client';
+import { FormError } from '@/ui/States';
 import { useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Group, Modal, Select, Stack, TextInput } from '@mantine/core';
+import { Button, Group, Modal, Select, Stack, TextInput } from '@mantine/core';
 import { post } from '@/api/client';
 import { formErrors } from '@/forms/field-errors';
 import { KIND, POLICY_LABEL, POSTING_POLICIES, type ListKind, type ListView, type PostingPolicy } from './types';
@@ -45,11 +46,7 @@ export function CreateListModal({ kind, domain, opened, onClose, onCreated }: { 
               onChange={(v) => v && setPostingPolicy(v as PostingPolicy)}
             />
           ) : null}
-          {errors.general ? (
-            <Alert color="red" role="alert">
-              {errors.general}
-            </Alert>
-          ) : null}
+          <FormError message={errors.general} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               Cancel

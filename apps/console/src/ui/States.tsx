@@ -45,3 +45,12 @@ export function LoadingRows({ rows, columns }: { rows: number; columns: number }
     </Table.Tr>
   ));
 }
+
+/** A form's error that belongs to no single field (field errors sit next to their fields). */
+export function FormError({ message }: { message?: string | null }) {
+  return message ? (
+    <Alert color="red" role="alert">
+      {message}
+    </Alert>
+  ) : null;
+}

@@ -1,4 +1,5 @@
 'use client';
+import { FormError } from '@/ui/States';
 import { useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Group, Modal, Select, Stack, TextInput } from '@mantine/core';
@@ -54,11 +55,7 @@ export function CreateWordListModal({ opened, onClose, onCreated }: { opened: bo
           {scope === 'account' ? <TextInput label="Mailbox address" value={account} error={errors.byField.account} onChange={(e) => setAccount(e.currentTarget.value)} /> : null}
           <Select label="Action" data={[...WORD_LIST_ACTIONS]} value={action} error={errors.byField.action} onChange={(v) => v && setAction(v as WordListAction)} allowDeselect={false} />
           <Select label="Direction" data={[...WORD_LIST_DIRECTIONS]} value={direction} error={errors.byField.direction} onChange={(v) => v && setDirection(v as WordListDirection)} allowDeselect={false} />
-          {errors.general ? (
-            <Alert color="red" role="alert">
-              {errors.general}
-            </Alert>
-          ) : null}
+          <FormError message={errors.general} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               Cancel

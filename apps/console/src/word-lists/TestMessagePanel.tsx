@@ -1,7 +1,8 @@
 'use client';
+import { FormError } from '@/ui/States';
 import { useState } from 'react';
 import { useMutation } from '@tanstack/react-query';
-import { Alert, Button, Group, Paper, Select, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { Button, Group, Paper, Select, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { post } from '@/api/client';
 import { formErrors } from '@/forms/field-errors';
 import { Highlighted } from './Highlighted';
@@ -50,11 +51,7 @@ export function TestMessagePanel() {
             Test the message
           </Button>
         </Group>
-        {errors.general ? (
-          <Alert color="red" role="alert">
-            {errors.general}
-          </Alert>
-        ) : null}
+        <FormError message={errors.general} />
         {result ? (
           <Stack gap="xs" data-testid="test-result" aria-live="polite">
             <Text fw={700}>

@@ -4,7 +4,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, CloseButton, Group, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { patch, post } from '@/api/client';
 import { formErrors } from '@/forms/field-errors';
-import { Empty } from '@/ui/States';
+import { Empty, FormError } from '@/ui/States';
 import { linesOf, type WordList } from './types';
 
 function download(name: string, text: string) {
@@ -68,11 +68,7 @@ export function WordListEntries({ list, editable }: { list: WordList; editable: 
           </Group>
         </form>
       ) : null}
-      {errors.general ? (
-        <Alert color="red" role="alert">
-          {errors.general}
-        </Alert>
-      ) : null}
+      <FormError message={errors.general} />
       <TextInput label="Find an entry" value={filter} onChange={(e) => setFilter(e.currentTarget.value)} w={360} />
       {list.entryCount === 0 ? (
         <Empty>This list has no entries yet.</Empty>

@@ -1,8 +1,9 @@
 'use client';
+import { FormError } from '@/ui/States';
 import { useState } from 'react';
 import Link from 'next/link';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Alert, Anchor, Button, Checkbox, FileInput, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Button, Checkbox, FileInput, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { post } from '@/api/client';
 import { formErrors } from '@/forms/field-errors';
 import { useSession } from '@/session/session';
@@ -83,11 +84,7 @@ export default function ImportAccountsPage() {
             <DomainSelect value={domain} onChange={setDomain} label="Only addresses in" />
           </Group>
           <Checkbox label="Only check the file (create nothing)" checked={dryRun} onChange={(e) => setDryRun(e.currentTarget.checked)} />
-          {errors.general ? (
-            <Alert color="red" role="alert">
-              {errors.general}
-            </Alert>
-          ) : null}
+          <FormError message={errors.general} />
           <Group>
             <Button disabled={!file} loading={start.isPending} onClick={() => start.mutate()}>
               {dryRun ? 'Check file' : 'Import'}

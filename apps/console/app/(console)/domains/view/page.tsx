@@ -3,7 +3,7 @@ import { Suspense, useState } from 'react';
 import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, Anchor, Button, Group, Paper, Select, SimpleGrid, Stack, Switch, Text, Title } from '@mantine/core';
+import { Anchor, Button, Group, Paper, Select, SimpleGrid, Stack, Switch, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { get, patch, type Page } from '@/api/client';
 import { formErrors } from '@/forms/field-errors';
@@ -12,7 +12,7 @@ import { SERVICE_LABELS, SERVICE_NAMES, type DomainView } from '@/domains/types'
 import { BrandingEditor } from '@/domains/BrandingEditor';
 import { useClassesOfService } from '@/classes-of-service/useClassesOfService';
 import { ConfirmModal } from '@/ui/ConfirmModal';
-import { Loading, LoadError } from '@/ui/States';
+import { Loading, LoadError, FormError } from '@/ui/States';
 import { StatusBadge } from '@/ui/StatusBadge';
 
 function DomainDetails({ domain }: { domain: DomainView }) {
@@ -72,11 +72,7 @@ function DomainDetails({ domain }: { domain: DomainView }) {
           ) : null}
         </Group>
       </Group>
-      {errors.general ? (
-        <Alert color="red" role="alert">
-          {errors.general}
-        </Alert>
-      ) : null}
+      <FormError message={errors.general} />
       <SimpleGrid cols={{ base: 1, md: 2 }}>
         <Paper withBorder p="md">
           <Title order={3} size="h4" mb="xs">
