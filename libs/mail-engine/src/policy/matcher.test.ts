@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compileWordLists, type CompileOptions } from './matcher.js';
 import { WordListCache } from './cache.js';
@@ -110,6 +111,33 @@ describe('word-list matcher', () => {
     const text = 'fuuuck f.u.c.k class sh1t bad-word abcdefgh bcdefghij cdefg д у р а к abcdefghij';
     expect(matchesOf(entries, text, { denseBudget: 1 })).toEqual(matchesOf(entries, text));
     expect(matchesOf(entries, text)).toEqual(['fuuuck', 'f.u.c.k', 'sh1t', 'bad-word', 'abcdefgh', 'bcdefghij', 'cdefg', 'д у р а к']);
+  });
+});
+
+describe('the plain-word shortcut', () => {
+  const entries = ['fuck', 'ass', 'shit', 'bad word', 'kill your self', 'hijo de puta', 'f-word', 'дурак', '傻瓜', 'hell', 'as'];
+  const pieces = [
+    ...entries,
+    'the', 'class', 'hello', 'Bad', 'WORD', 'words', 'your', 'self', 'de', 'puta', 'fword', 'pen', 'is', 'a', 'I', 'f', 'u', 'c', 'k',
+    'a55', 'sh1t', '4ss', 'f.u.c.k', 'fuuuck', 'niño', 'Д', 'у', 'р', 'а', 'к', 'ДУРАК', '傻', '瓜', 'x\u200by', '455', '$', '@',
+  ];
+  const separators = [' ', '  ', '\n', '\r\n', '. ', ', ', '-', '.', '\t', ' . ', '! ', '"', ' ('];
+  const text = fc.array(fc.tuple(fc.constantFrom(...pieces), fc.constantFrom(...separators)), { maxLength: 40 }).map((parts) => parts.map(([piece, separator]) => piece + separator).join(''));
+  const withShortcut = compileWordLists([list(entries)]);
+  const everyCharacter = compileWordLists([list(entries)], { plainWordShortcut: false });
+  const scan = (compiled: typeof withShortcut, value: string) => compiled.scan([{ where: 'text', text: value }], 'inbound', { maxMatches: 1000 });
+
+  it('finds exactly what normalizing every character finds', () => {
+    fc.assert(
+      fc.property(text, (value) => {
+        expect(scan(withShortcut, value)).toEqual(scan(everyCharacter, value));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('keeps a phrase from matching across a skipped word', () => {
+    expect(matchesOf(['bad word'], 'bad homework word, bad word')).toEqual(['bad word']);
   });
 });
 

@@ -1,9 +1,11 @@
 /**
  * Word-list matching: every entry of every list in an effective set goes into one automaton;
- * a scan normalizes each text once, runs the automaton once, and checks each candidate against
- * the entry's word boundaries, phrase breaks and doubled letters.
+ * a scan skips the plain words no entry can touch (plain-words.ts), normalizes the rest of each
+ * text once, runs the automaton once, and checks each candidate against the entry's word
+ * boundaries, phrase breaks and doubled letters.
  */
 import { AhoCorasick, Hits } from './aho-corasick.js';
+import { PlainWordFilter, TextRanges } from './plain-words.js';
 import { GAP_HARD, GAP_NONE, GAP_SOFT, isNoSpaceScript, normalizeForMatching, normalizeTransient, type NormalizedText } from './normalize.js';
 import {
   appliesTo,
@@ -35,6 +37,8 @@ interface Variant {
 export interface CompileOptions {
   /** Dense transition cells at most (memory bound); see aho-corasick.ts. */
   denseBudget?: number;
+  /** Skip the plain words no entry can touch (default true); off, every character is normalized. */
+  plainWordShortcut?: boolean;
 }
 
 export interface ScanOptions {
@@ -53,7 +57,9 @@ export class CompiledWordLists {
   private readonly automaton: AhoCorasick;
   private readonly variants: Variant[][] = [];
   private readonly lengths: number[] = [];
+  private readonly plainWords: PlainWordFilter | null;
   private readonly hits = new Hits();
+  private readonly ranges = new TextRanges();
 
   constructor(lists: readonly WordListDefinition[], options: CompileOptions = {}) {
     this.lists = lists.map(({ entries: _entries, ...info }) => info);
@@ -88,6 +94,14 @@ export class CompiledWordLists {
       }
     });
     this.entryCount = entryCount;
+    this.plainWords = options.plainWordShortcut === false ? null : new PlainWordFilter(
+      sequences,
+      this.variants.map((variants) => {
+        const breakable = new Uint8Array(variants[0]!.breaks.length);
+        for (const variant of variants) variant.breaks.forEach((kind, k) => kind !== BREAK_NONE && (breakable[k] = 1));
+        return breakable;
+      }),
+    );
     this.automaton = new AhoCorasick(
       sequences,
       this.variants.map((variants) => variants[0]!.openEnd),
@@ -111,7 +125,12 @@ export class CompiledWordLists {
     if (found.applicable.some(Boolean)) {
       for (const { where, text } of texts) {
         if (!text) continue;
-        const normalized = normalizeTransient(text);
+        let ranges: TextRanges | null = null;
+        if (this.plainWords) {
+          this.plainWords.plainWordRanges(text, (ranges = this.ranges));
+          if (ranges.length === 0) continue;
+        }
+        const normalized = normalizeTransient(text, ranges);
         this.hits.length = 0;
         this.automaton.run(normalized, this.hits);
         this.collect(normalized, where, text, found);

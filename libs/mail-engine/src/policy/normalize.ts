@@ -22,6 +22,8 @@
  * Zero-width characters, soft hyphens and variation selectors vanish without leaving a gap.
  */
 
+import type { TextRanges } from './plain-words.js';
+
 /** The gap before an atom. */
 export const GAP_NONE = 0;
 /** Spaced-out single letters: inside one word. */
@@ -60,6 +62,8 @@ const MAX_SPACED_GAP = 3;
 const MAX_COUNT = 65535;
 
 const I = 0x69;
+/** The symbol of a skipped stretch: NUL is punctuation here, so no text or entry atom has it. */
+const SKIPPED = 0;
 /** Digit/symbol-for-letter readings, on folded ASCII. */
 const SUBSTITUTE = new Int32Array(128);
 for (const [from, to] of [['4', 'a'], ['3', 'e'], ['1', 'i'], ['0', 'o'], ['5', 's'], ['$', 's'], ['@', 'a'], ['7', 't']] as const) {
@@ -175,7 +179,7 @@ const SCRATCH_KEPT = 1 << 20;
  * are resolved by the word pass), and note the atoms the word pass must look at.
  * Module bindings cost a context load and a hole check per use, so the hot loop uses copies.
  */
-function readAtoms(text: string): { atoms: Atoms; length: number; dirtyCount: number } {
+function readAtoms(text: string, ranges: TextRanges | null): { atoms: Atoms; length: number; dirtyCount: number } {
   const NONE = GAP_NONE;
   const SOFT = GAP_SOFT;
   const SPACED = GAP_SPACED;
@@ -198,71 +202,87 @@ function readAtoms(text: string): { atoms: Atoms; length: number; dirtyCount: nu
   let gapSpace = false;
   let gapLine = false;
 
-  for (let i = 0; i < length; ) {
-    let cp = text.charCodeAt(i);
-    let size = 1;
-    let info: number;
-    if (cp < 0xd800 || cp > 0xdbff) info = info16[cp]!;
-    else {
-      const low = i + 1 < length ? text.charCodeAt(i + 1) : 0;
-      if (low >= 0xdc00 && low <= 0xdfff) {
-        cp = ((cp - 0xd800) << 10) + (low - 0xdc00) + 0x10000;
-        size = 2;
-        info = astralInfo.get(cp) ?? 0;
-      } else info = info16[cp]!;
+  const rangeCount = ranges ? ranges.length : 2;
+  for (let r = 0; r < rangeCount; r += 2) {
+    let i = ranges ? ranges.data[r]! : 0;
+    const rangeEnd = ranges ? ranges.data[r + 1]! : length;
+    if (r > 0) {
+      // What lies between two ranges was skipped (plain-words.ts): a symbol no entry holds
+      // stands for it, so that no match spans the gap, with hard gaps on both sides.
+      gaps[n] = HARD;
+      symbols[n] = SKIPPED;
+      counts[n] = 1;
+      starts[n] = ends[n] = i;
+      n++;
+      gapChars = 1;
+      gapSpace = gapLine = true;
     }
-    if (info === 0) info = classify(cp);
-    const kind = info & 7;
+    for (; i < rangeEnd; ) {
+      let cp = text.charCodeAt(i);
+      let size = 1;
+      let info: number;
+      if (cp < 0xd800 || cp > 0xdbff) info = info16[cp]!;
+      else {
+        const low = i + 1 < length ? text.charCodeAt(i + 1) : 0;
+        if (low >= 0xdc00 && low <= 0xdfff) {
+          cp = ((cp - 0xd800) << 10) + (low - 0xdc00) + 0x10000;
+          size = 2;
+          info = astralInfo.get(cp) ?? 0;
+        } else info = info16[cp]!;
+      }
+      if (info === 0) info = classify(cp);
+      const kind = info & 7;
 
-    if (kind === LETTER) {
-      const symbol = info >>> 4;
-      if (gapChars === 0 && n > 0 && symbols[n - 1] === symbol) {
-        if (counts[n - 1]! < maxCount) counts[n - 1]!++;
-        ends[n - 1] = i + size;
-      } else {
-        // Spaced whitespace can join only single letters: after a longer token it is a hard gap.
-        const gap = n === 0 ? HARD : gapChars === 0 ? NONE : !gapSpace ? SOFT : !gapLine && gapChars <= maxSpaced && gaps[n - 1] !== NONE ? SPACED : HARD;
-        if (gap === SPACED || (info & substitutable) !== 0) dirty[dirtyCount++] = n;
-        gaps[n] = gap;
-        symbols[n] = symbol;
-        counts[n] = 1;
-        starts[n] = i;
-        ends[n] = i + size;
-        n++;
-        gapChars = 0;
-      }
-    } else if (kind === EXPANSION) {
-      const expansion = expansions[info >>> 4]!;
-      // Letters after this one still need one atom per character at most.
-      const needed = n + expansion.length + (length - i) + 1;
-      if (needed >= atoms.capacity) {
-        atoms = atoms.grown(Math.max(atoms.capacity * 2, needed + 32));
-        ({ symbols, counts, gaps, starts, ends, dirty } = atoms);
-      }
-      for (let p = 0; p < expansion.length; p++) {
-        const symbol = expansion[p]!;
+      if (kind === LETTER) {
+        const symbol = info >>> 4;
         if (gapChars === 0 && n > 0 && symbols[n - 1] === symbol) {
           if (counts[n - 1]! < maxCount) counts[n - 1]!++;
           ends[n - 1] = i + size;
-          continue;
+        } else {
+          // Spaced whitespace can join only single letters: after a longer token it is a hard gap.
+          const gap = n === 0 ? HARD : gapChars === 0 ? NONE : !gapSpace ? SOFT : !gapLine && gapChars <= maxSpaced && gaps[n - 1] !== NONE ? SPACED : HARD;
+          if (gap === SPACED || (info & substitutable) !== 0) dirty[dirtyCount++] = n;
+          gaps[n] = gap;
+          symbols[n] = symbol;
+          counts[n] = 1;
+          starts[n] = i;
+          ends[n] = i + size;
+          n++;
+          gapChars = 0;
         }
-        const gap = n === 0 ? HARD : gapChars === 0 ? NONE : !gapSpace ? SOFT : !gapLine && gapChars <= maxSpaced && gaps[n - 1] !== NONE ? SPACED : HARD;
-        if (gap === SPACED || (symbol < 128 && SUBSTITUTE[symbol] !== 0)) dirty[dirtyCount++] = n;
-        gaps[n] = gap;
-        symbols[n] = symbol;
-        counts[n] = 1;
-        starts[n] = i;
-        ends[n] = i + size;
-        n++;
-        gapChars = 0;
+      } else if (kind === EXPANSION) {
+        const expansion = expansions[info >>> 4]!;
+        // Letters after this one still need one atom per character at most.
+        const needed = n + expansion.length + (length - i) + 1;
+        if (needed >= atoms.capacity) {
+          atoms = atoms.grown(Math.max(atoms.capacity * 2, needed + 32));
+          ({ symbols, counts, gaps, starts, ends, dirty } = atoms);
+        }
+        for (let p = 0; p < expansion.length; p++) {
+          const symbol = expansion[p]!;
+          if (gapChars === 0 && n > 0 && symbols[n - 1] === symbol) {
+            if (counts[n - 1]! < maxCount) counts[n - 1]!++;
+            ends[n - 1] = i + size;
+            continue;
+          }
+          const gap = n === 0 ? HARD : gapChars === 0 ? NONE : !gapSpace ? SOFT : !gapLine && gapChars <= maxSpaced && gaps[n - 1] !== NONE ? SPACED : HARD;
+          if (gap === SPACED || (symbol < 128 && SUBSTITUTE[symbol] !== 0)) dirty[dirtyCount++] = n;
+          gaps[n] = gap;
+          symbols[n] = symbol;
+          counts[n] = 1;
+          starts[n] = i;
+          ends[n] = i + size;
+          n++;
+          gapChars = 0;
+        }
+      } else if (kind !== IGNORABLE) {
+        if (gapChars === 0) gapSpace = gapLine = false;
+        gapChars++;
+        if (kind === SPACE_KIND) gapSpace = true;
+        else if (kind === LINE_KIND) gapSpace = gapLine = true;
       }
-    } else if (kind !== IGNORABLE) {
-      if (gapChars === 0) gapSpace = gapLine = false;
-      gapChars++;
-      if (kind === SPACE_KIND) gapSpace = true;
-      else if (kind === LINE_KIND) gapSpace = gapLine = true;
+      i += size;
     }
-    i += size;
   }
   if (atoms.capacity <= SCRATCH_KEPT) scratch = atoms;
   return { atoms, length: n, dirtyCount };
@@ -270,9 +290,10 @@ function readAtoms(text: string): { atoms: Atoms; length: number; dirtyCount: nu
 
 /**
  * Normalizes into the shared scratch buffers: the result is valid until the next call. For
- * the scan loop, which uses each text's atoms before normalizing the next text.
+ * the scan loop, which uses each text's atoms before normalizing the next text. With `ranges`,
+ * only those stretches of the text are read (the rest holds only skippable plain words).
  */
-export function normalizeTransient(text: string): NormalizedText {
+export function normalizeTransient(text: string, ranges: TextRanges | null = null): NormalizedText {
   const NONE = GAP_NONE;
   const JOIN = GAP_JOIN;
   const SPACED = GAP_SPACED;
@@ -280,7 +301,7 @@ export function normalizeTransient(text: string): NormalizedText {
   const substitutes = SUBSTITUTE;
   const asciiFlags = ASCII_FLAGS;
   const maxCount = MAX_COUNT;
-  const { atoms, length: n, dirtyCount } = readAtoms(text);
+  const { atoms, length: n, dirtyCount } = readAtoms(text, ranges);
   const { symbols, counts, gaps, starts, ends, dirty } = atoms;
   gaps[n] = HARD;
 
