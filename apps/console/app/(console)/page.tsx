@@ -108,7 +108,10 @@ export default function DashboardPage() {
                 {s.storage.items.map((unit) => (
                   <div key={unit.name}>
                     <Text size="sm" fw={500}>
-                      {unit.name} ({unit.state})
+                      <Anchor component={Link} href={`/storage-units?q=${encodeURIComponent(unit.name)}`}>
+                        {unit.name}
+                      </Anchor>{' '}
+                      ({unit.state})
                     </Text>
                     <QuotaBar usedBytes={unit.usedBytes} limitBytes={unit.capacityBytes} />
                   </div>

@@ -1,0 +1,37 @@
+export const STORAGE_UNIT_STATES = ['active', 'read_only', 'draining'] as const;
+export type StorageUnitState = (typeof STORAGE_UNIT_STATES)[number];
+
+export const STATE_LABEL: Record<StorageUnitState, string> = { active: 'active', read_only: 'read-only', draining: 'draining' };
+
+/** What each state means for the mail, said in the confirmation before it changes. */
+export const STATE_EFFECT: Record<StorageUnitState, string> = {
+  active: 'New messages are stored on it again.',
+  read_only: 'No new message is stored on it; the messages on it stay readable.',
+  draining: 'No new message is stored on it while it is emptied for retirement; the messages on it stay readable.',
+};
+
+/** GET /api/v1/storage-units items and GET /storage-units/{id} */
+export interface StorageUnit {
+  id: number;
+  name: string;
+  directory: string;
+  state: StorageUnitState;
+  capacityBytes: number;
+  usedBytes: number;
+  freeBytes: number;
+  blobCount: number;
+  domains: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** GET /api/v1/storage-units/{id}/problems items */
+export interface StorageProblem {
+  id: number;
+  kind: string;
+  detail: string;
+  blobId: string | null;
+  isolatedPath: string | null;
+  detectedAt: string;
+  resolvedAt: string | null;
+}
