@@ -1,10 +1,12 @@
 /**
  * Remote POP sources through REST and GraphQL: who may manage them (admins in scope, the
  * mailbox owner for its own), validation as problem documents, the password sealed and never
- * shown, the audit trail, and the collection state (failures, backoff) the engine records.
+ * shown, the audit trail, the collection state (failures, backoff) the engine records, and
+ * the destinations remote POP may not reach (internal addresses, other ports): refused with
+ * 422 unless the operator's allow list names them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadEngineConfig, loadSecretKey, SealedSecrets, startEngine, type RunningEngine } from '@schoolmail/mail-engine';
+import { loadEngineConfig, loadSecretKey, rpopDestinationSettings, SealedSecrets, startEngine, type RunningEngine } from '@schoolmail/mail-engine';
 import { ApiClient, startTestApi, type TestApi } from '../support/api.js';
 import { seedDistricts, type Districts } from '../support/fixtures.js';
 import { createMailbox } from '../support/mailboxes.js';
@@ -129,26 +131,82 @@ describe('GraphQL', () => {
   });
 });
 
+describe('destinations remote POP may not reach (no allow list)', () => {
+  const refusal = async (client: ApiClient, input: Record<string, unknown>) => {
+    const response = await client.post(base(JANE), { ...valid, ...input });
+    expect(response.status).toBe(422);
+    expect(response.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    return response.body.errors as Array<{ field: string; message: string }>;
+  };
+
+  it('refuses internal addresses, and names resolving to one, naming the field and the address', async () => {
+    expect(await refusal(jane, { host: '127.0.0.1' })).toEqual([{ field: 'host', message: 'host is a loopback address (127.0.0.1), which remote POP may not reach' }]);
+    expect(await refusal(jane, { host: '10.0.0.5' })).toEqual([{ field: 'host', message: 'host is a private address (10.0.0.5), which remote POP may not reach' }]);
+    expect(await refusal(jane, { host: '169.254.169.254' })).toEqual([{ field: 'host', message: 'host is a link-local address (169.254.169.254), which remote POP may not reach' }]);
+    expect(await refusal(jane, { host: '::ffff:192.168.1.1' })).toEqual([{ field: 'host', message: 'host is a private address (::ffff:192.168.1.1), which remote POP may not reach' }]);
+    const [byName] = await refusal(jane, { host: 'localhost' });
+    expect(byName).toMatchObject({ field: 'host', message: expect.stringMatching(/^host resolves to a loopback address \((127\.0\.0\.1|::1)\), which remote POP may not reach$/) });
+    expect(await api.prisma.rpopSource.count({ where: { host: { in: ['127.0.0.1', '10.0.0.5', '169.254.169.254', '::ffff:192.168.1.1', 'localhost'] } } })).toBe(0);
+  });
+
+  it('refuses ports other than 110 and 995, and says which are allowed', async () => {
+    expect(await refusal(people.postmaster1, { port: 5432 })).toEqual([{ field: 'port', message: 'port 5432 is not allowed for remote POP; allowed: 110, 995' }]);
+    expect(await refusal(people.postmaster1, { host: '10.0.0.5', port: 22 })).toEqual([
+      { field: 'host', message: 'host is a private address (10.0.0.5), which remote POP may not reach' },
+      { field: 'port', message: 'port 22 is not allowed for remote POP; allowed: 110, 995' },
+    ]);
+  });
+
+  it('refuses a change to an internal host or another port, and leaves the source as it was', async () => {
+    const created = await jane.post(base(JANE), { ...valid, username: 'moving' });
+    expect(created.status).toBe(201);
+    const toPrivate = await jane.patch(`${base(JANE)}/${created.body.id}`, { host: '192.168.0.10' });
+    expect(toPrivate.status).toBe(422);
+    expect(toPrivate.body.errors).toEqual([{ field: 'host', message: 'host is a private address (192.168.0.10), which remote POP may not reach' }]);
+    const toPort = await jane.patch(`${base(JANE)}/${created.body.id}`, { port: 6379 });
+    expect(toPort.status).toBe(422);
+    expect(toPort.body.errors.map((e: { field: string }) => e.field)).toEqual(['port']);
+    expect(await api.prisma.rpopSource.findUniqueOrThrow({ where: { id: created.body.id } })).toMatchObject({ host: 'pop.example.org', port: 110 });
+    // A change that touches neither is not held up.
+    expect((await jane.patch(`${base(JANE)}/${created.body.id}`, { intervalSeconds: 1200 })).status).toBe(200);
+  });
+
+  it('answers 404 before 422 out of scope, and UNPROCESSABLE through GraphQL', async () => {
+    expect((await people.postmaster2.post(base(JANE), { ...valid, host: '10.0.0.5' })).status).toBe(404);
+    const refused = await people.staff.graphql(`mutation { createRpopSource(account: "${JANE}", input: { host: "169.254.169.254", username: "u", password: "p" }) { id } }`);
+    expect(refused.errors?.[0]?.extensions.code).toBe('UNPROCESSABLE');
+    expect(refused.errors?.[0]?.message).toBe('host is a link-local address (169.254.169.254), which remote POP may not reach');
+  });
+});
+
 describe('collection state shown by the API', () => {
+  /** The test's remote POP server listens on loopback at a random port: allowed explicitly, as an operator would. */
+  const loopbackAllowed = rpopDestinationSettings({ SCHOOLMAIL_RPOP_ALLOW: '127.0.0.1', SCHOOLMAIL_RPOP_PORTS: '1-65535' });
   let remote: TestEngine;
   let engine: RunningEngine;
+  let optedIn: TestApi;
+  let optedInJane: ApiClient;
 
   beforeAll(async () => {
     remote = await startTestEngine({ allowPlainAuth: true });
     await mailDomain(remote.prisma, 'remote.test');
     await mailbox(remote.prisma, 'jane@remote.test');
+    optedIn = await startTestApi({ rpopDestinations: loopbackAllowed });
+    await seedDistricts(optedIn);
+    await createMailbox(optedIn, JANE, { password: 'jane-password-1' });
+    optedInJane = await optedIn.login(JANE, 'jane-password-1');
     engine = await startEngine({
-      prisma: api.prisma,
+      prisma: optedIn.prisma,
       config: {
         ...loadEngineConfig({}),
         hostname: 'mx.schoolmail.test',
-        dataDir: api.config.dataDir,
+        dataDir: optedIn.config.dataDir,
         smtpPort: 0,
         submissionPort: 0,
         pop3Port: 0,
         imapPort: 0,
         listenHost: '127.0.0.1',
-        rpop: { pollMilliseconds: 150, concurrency: 2, timeoutMs: 5_000 },
+        rpop: { pollMilliseconds: 150, concurrency: 2, timeoutMs: 5_000, destinations: loopbackAllowed },
       },
       log: () => undefined,
       queueWorkers: false,
@@ -156,17 +214,23 @@ describe('collection state shown by the API', () => {
   });
   afterAll(async () => {
     await engine?.stop();
+    await optedIn?.close();
     await remote?.close();
   });
 
   it('shows the failures in a row, the remote server\'s answer and the backed-off next run after a wrong password', async () => {
-    const created = await jane.post(base(JANE), { host: '127.0.0.1', port: remote.ports.pop3, tls: 'none', username: 'jane@remote.test', password: 'wrong-password', intervalSeconds: 60 });
+    const input = { host: '127.0.0.1', port: remote.ports.pop3, tls: 'none', username: 'jane@remote.test', password: 'wrong-password', intervalSeconds: 60 };
+    // Where the allow list does not name the test server, the same source is refused.
+    const refused = await jane.post(base(JANE), input);
+    expect(refused.status).toBe(422);
+    expect(refused.body.errors.map((e: { field: string }) => e.field)).toEqual(['host', 'port']);
+    const created = await optedInJane.post(base(JANE), input);
     expect(created.status).toBe(201);
     const deadline = Date.now() + 10_000;
     let shown = created.body;
     while (shown.consecutiveFailures === 0 && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 150));
-      shown = (await jane.get(`${base(JANE)}/${created.body.id}`)).body;
+      shown = (await optedInJane.get(`${base(JANE)}/${created.body.id}`)).body;
     }
     expect(shown.consecutiveFailures).toBe(1);
     expect(shown.lastError).toMatch(/^PASS: -ERR \[AUTH\] /);
@@ -174,12 +238,12 @@ describe('collection state shown by the API', () => {
     expect(new Date(shown.nextRunAt).getTime() - new Date(shown.lastRunAt).getTime()).toBeGreaterThanOrEqual(110_000);
 
     // Correcting the password clears the failures and tries again at once.
-    const fixed = await jane.patch(`${base(JANE)}/${created.body.id}`, { password: 'mail-password-1' });
+    const fixed = await optedInJane.patch(`${base(JANE)}/${created.body.id}`, { password: 'mail-password-1' });
     expect(fixed.body).toMatchObject({ consecutiveFailures: 0, lastError: null });
     let after = fixed.body;
     while (after.lastSuccessAt === null && Date.now() < deadline + 10_000) {
       await new Promise((resolve) => setTimeout(resolve, 150));
-      after = (await jane.get(`${base(JANE)}/${created.body.id}`)).body;
+      after = (await optedInJane.get(`${base(JANE)}/${created.body.id}`)).body;
     }
     expect(after).toMatchObject({ consecutiveFailures: 0, lastError: null });
     expect(after.lastSuccessAt).not.toBeNull();

@@ -2,12 +2,14 @@
  * Remote POP: a SECOND engine instance is the remote POP3 server; the local engine's
  * scheduler collects from it. Messages arrive once, leave-on-server is honoured, UIDLs are
  * remembered across runs, word lists and quota apply, failures back off and say why, and
- * nothing is collected while `rpop` is off for the account.
+ * nothing is collected while `rpop` is off for the account. The remote servers listen on
+ * loopback, which remote POP may not reach by default: the local engine opts in through its
+ * allow list, and an engine without it refuses the same sources without connecting.
  */
 import { readFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSecretKey, Pop3Client, SealedSecrets, startEngine } from '@schoolmail/mail-engine';
+import { loadSecretKey, Pop3Client, rpopDestinationSettings, SealedSecrets, startEngine } from '@schoolmail/mail-engine';
 import { MAIL_PASSWORD, mailbox, mailDomain, startTestEngine, type TestEngine } from '../support/smtp.js';
 import { certificateOf, deliver } from './pop3-fixtures.js';
 
@@ -15,10 +17,14 @@ let remote: TestEngine;
 let local: TestEngine;
 let secrets: SealedSecrets;
 
+const rpopTiming = { pollMilliseconds: 150, concurrency: 3, timeoutMs: 5_000 };
+/** The test servers' loopback address and random ports: allowed explicitly, as an operator would (SCHOOLMAIL_RPOP_ALLOW / _PORTS). */
+const loopbackAllowed = rpopDestinationSettings({ SCHOOLMAIL_RPOP_ALLOW: '127.0.0.1', SCHOOLMAIL_RPOP_PORTS: '1-65535' });
+
 beforeAll(async () => {
   [remote, local] = await Promise.all([
     startTestEngine({ allowPlainAuth: true, pop3sPort: 0 }),
-    startTestEngine({ rpop: { pollMilliseconds: 150, concurrency: 3, timeoutMs: 5_000 } }),
+    startTestEngine({ rpop: { ...rpopTiming, destinations: loopbackAllowed } }),
   ]);
   secrets = new SealedSecrets(loadSecretKey(local.config.dataDir));
   await mailDomain(remote.prisma, 'remote.test');
@@ -218,8 +224,71 @@ describe('failures and the rpop toggle', () => {
   });
 });
 
+describe('destinations remote POP may not reach', () => {
+  let strict: TestEngine;
+  let decoy: Server;
+  let connections = 0;
+
+  beforeAll(async () => {
+    // A listener on loopback counts whoever connects: a refused source must not even knock.
+    decoy = createServer((socket) => {
+      connections++;
+      socket.end('+OK decoy\r\n');
+    });
+    await new Promise<void>((resolve) => decoy.listen(0, '127.0.0.1', resolve));
+    // The default policy, with only the test ports opened: no allow list.
+    const ports = [String(remote.ports.pop3), String((decoy.address() as AddressInfo).port)];
+    strict = await startTestEngine({ rpop: { ...rpopTiming, destinations: { ...rpopDestinationSettings({}), ports } } });
+    await mailDomain(strict.prisma, 'strict.test');
+  });
+  afterAll(async () => {
+    decoy?.close();
+    await strict?.close();
+  });
+
+  async function strictSource(address: string, host: string, port: number) {
+    const account = await mailbox(strict.prisma, address);
+    const strictSecrets = new SealedSecrets(loadSecretKey(strict.config.dataDir));
+    return strict.prisma.rpopSource.create({
+      data: { accountId: account.id, host, port, tls: 'none', username: 'x@remote.test', passwordSealed: strictSecrets.seal(MAIL_PASSWORD), intervalSeconds: 60 },
+    });
+  }
+  const strictRow = (id: number) => strict.prisma.rpopSource.findUniqueOrThrow({ where: { id } });
+
+  it('refuses a loopback source without connecting, shows why and backs off like any failure', async () => {
+    const created = await strictSource('refused@strict.test', '127.0.0.1', (decoy.address() as AddressInfo).port);
+    const failed = await until('the refusal', () => strictRow(created.id), (r) => r.consecutiveFailures === 1);
+    expect(failed.lastError).toBe('host is a loopback address (127.0.0.1), which remote POP may not reach');
+    expect(failed.lastSuccessAt).toBeNull();
+    const waitSeconds = (failed.nextRunAt.getTime() - failed.lastRunAt!.getTime()) / 1000;
+    expect(waitSeconds).toBeGreaterThan(100);
+    expect(waitSeconds).toBeLessThan(130);
+    expect(connections).toBe(0);
+  });
+
+  it('refuses a name that resolves to loopback at connect time, whatever it resolved to when saved (DNS rebinding)', async () => {
+    const created = await strictSource('rebind@strict.test', 'localhost', remote.ports.pop3);
+    const failed = await until('the refusal', () => strictRow(created.id), (r) => r.consecutiveFailures === 1);
+    expect(failed.lastError).toMatch(/^host resolves to a loopback address \((127\.0\.0\.1|::1)\), which remote POP may not reach$/);
+  });
+
+  it('refuses a port outside SCHOOLMAIL_RPOP_PORTS', async () => {
+    const created = await strictSource('port@strict.test', '93.184.216.34', 5432);
+    const failed = await until('the refusal', () => strictRow(created.id), (r) => r.consecutiveFailures === 1);
+    expect(failed.lastError).toBe(`port 5432 is not allowed for remote POP; allowed: ${remote.ports.pop3}, ${(decoy.address() as AddressInfo).port}`);
+  });
+
+  it('collects the same loopback source once the allow list names it', async () => {
+    await remoteMailbox('optin', [{ subject: 'o1' }]);
+    await mailbox(local.prisma, 'optin@local.test');
+    const created = await source('optin@local.test', 'optin');
+    await until('the run', () => row(created.id), (r) => r.lastSuccessAt !== null);
+    expect(await inboxSubjects(local, 'optin@local.test')).toEqual(['o1']);
+  });
+});
+
 describe('the POP3 client over TLS', () => {
-  it('speaks STLS and implicit TLS, verifying the server certificate', async () => {
+  it('speaks STLS and implicit TLS, verifying the server certificate against the host name while dialling the checked address', async () => {
     await remoteMailbox('gina', [{ subject: 'g1' }]);
     const ca = readFileSync(certificateOf(remote));
     for (const [tls, port] of [['starttls', remote.ports.pop3], ['implicit', remote.ports.pop3s!]] as const) {
@@ -230,6 +299,14 @@ describe('the POP3 client over TLS', () => {
       expect((await client.retrieve(1)).toString('latin1')).toContain('Subject: g1');
       await client.quit();
     }
+    // Checked addresses are dialled while the certificate is verified against the host name.
+    for (const [tls, port] of [['starttls', remote.ports.pop3], ['implicit', remote.ports.pop3s!]] as const) {
+      const client = await Pop3Client.connect({ host: 'localhost', addresses: [{ address: '127.0.0.1', family: 4 }], port, tls, timeoutMs: 5_000, maxResponseBytes: 1 << 20, tlsOptions: { ca } });
+      await client.login('gina@remote.test', MAIL_PASSWORD);
+      await client.quit();
+    }
+    const named = await Pop3Client.connect({ host: 'pop.does-not-resolve.invalid', addresses: [{ address: '127.0.0.1', family: 4 }], port: remote.ports.pop3, tls: 'none', timeoutMs: 5_000, maxResponseBytes: 1 << 20 });
+    await named.quit();
     // Without the certificate trusted, TLS is refused (no silent downgrade to trusting anything).
     await expect(Pop3Client.connect({ host: '127.0.0.1', port: remote.ports.pop3s!, tls: 'implicit', timeoutMs: 5_000, maxResponseBytes: 1 << 20 })).rejects.toThrow(/certificate/i);
   });

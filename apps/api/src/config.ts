@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { rpopDestinationSettings, type RpopDestinationSettings } from '@schoolmail/mail-engine';
 
 /** Everything the API reads from the environment, in one place, with its default. */
 export interface ApiConfig {
@@ -15,6 +16,8 @@ export interface ApiConfig {
   loginFailuresPerUser: number;
   loginFailuresPerAddress: number;
   loginWindowMinutes: number;
+  /** Where remote POP sources may point (checked when one is saved; the engine checks again at each connection). */
+  rpopDestinations: RpopDestinationSettings;
 }
 
 function integer(name: string, fallback: number): number {
@@ -39,6 +42,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     loginFailuresPerUser: integer('SCHOOLMAIL_LOGIN_FAILURES_PER_USER', 5),
     loginFailuresPerAddress: integer('SCHOOLMAIL_LOGIN_FAILURES_PER_ADDRESS', 20),
     loginWindowMinutes: integer('SCHOOLMAIL_LOGIN_WINDOW_MINUTES', 15),
+    rpopDestinations: rpopDestinationSettings(env),
   };
 }
 

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { hostname } from 'node:os';
+import { rpopDestinationSettings, type RpopDestinationSettings } from './rpop/destination-policy.js';
 
 /** Everything the engine reads from the environment, with its default. */
 export interface EngineConfig {
@@ -46,8 +47,8 @@ export interface EngineConfig {
   tagSubjectPrefix: string;
   /** How long decided (released or deleted) quarantine entries stay on record. */
   quarantineRetentionDays: number;
-  /** Remote POP collection: how often due sources are looked for, and how many run at once. */
-  rpop: { pollMilliseconds: number; concurrency: number; timeoutMs: number };
+  /** Remote POP collection: how often due sources are looked for, how many run at once, where they may connect. */
+  rpop: { pollMilliseconds: number; concurrency: number; timeoutMs: number; destinations: RpopDestinationSettings };
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number) {
@@ -97,6 +98,7 @@ export function loadEngineConfig(env: NodeJS.ProcessEnv = process.env): EngineCo
       pollMilliseconds: integer(env, 'SCHOOLMAIL_RPOP_POLL_MS', 5000),
       concurrency: integer(env, 'SCHOOLMAIL_RPOP_CONCURRENCY', 4),
       timeoutMs: integer(env, 'SCHOOLMAIL_RPOP_TIMEOUT_MS', 30_000),
+      destinations: rpopDestinationSettings(env),
     },
   };
 }

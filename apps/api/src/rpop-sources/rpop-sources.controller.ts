@@ -29,7 +29,7 @@ export class RpopSourcesController {
 
   @Post()
   @RequirePermission('create', 'RpopSource')
-  @ApiOperation({ summary: 'Collect mail from a remote POP3 mailbox into this account (the password is stored sealed)' })
+  @ApiOperation({ summary: 'Collect mail from a remote POP3 mailbox into this account (the password is stored sealed); internal addresses and ports outside SCHOOLMAIL_RPOP_PORTS answer 422' })
   @ApiZodBody(createRpopSourceInput)
   create(@CurrentActor() actor: Actor, @Param('address') address: string, @Body() body: unknown) {
     return this.sources.create(actor, address, body);

@@ -9,6 +9,7 @@ import type { ConnectionOptions } from 'node:tls';
 import type { Db } from '../contracts.js';
 import type { SealedSecrets } from '../secrets/sealed-secrets.js';
 import { deliverCollected, DeliveryDeferred, type CollectedOutcome, type DeliveryContext } from './deliver.js';
+import type { RpopDestinationPolicy } from './destination-policy.js';
 import { Pop3Client, type RemoteTlsMode } from './pop3-client.js';
 
 export interface RpopSourceRow {
@@ -30,6 +31,8 @@ export interface CollectDeps {
   secrets: SealedSecrets;
   timeoutMs: number;
   tlsOptions?: ConnectionOptions;
+  /** Checked at every connection, on the addresses dialled (the API's check at save time is not enough). */
+  destinations: RpopDestinationPolicy;
 }
 
 /** Counted as the run goes, so a run that fails part-way still reports what it delivered. */
@@ -48,11 +51,13 @@ function openPassword(secrets: SealedSecrets, sealed: string): string {
 }
 
 export async function collectSource(deps: CollectDeps, source: RpopSourceRow, tally: CollectTally): Promise<void> {
+  const addresses = await deps.destinations.addressesFor(source.host, source.port, deps.timeoutMs);
   const password = openPassword(deps.secrets, source.passwordSealed);
   // Quota decisions start from the stored usage, not from a cache a few seconds old.
   await deps.delivery.directory.mailbox(source.accountId, { fresh: true });
   const client = await Pop3Client.connect({
     host: source.host,
+    addresses,
     port: source.port,
     tls: source.tls,
     timeoutMs: deps.timeoutMs,

@@ -4,7 +4,8 @@
  * certificates verified, and a cap on the size of a response so a hostile server cannot
  * fill the memory.
  */
-import { connect as connectPlain, type Socket } from 'node:net';
+import type { LookupAddress, LookupOptions } from 'node:dns';
+import { connect as connectPlain, isIP, type Socket } from 'node:net';
 import { connect as connectTls, type ConnectionOptions } from 'node:tls';
 
 export type RemoteTlsMode = 'none' | 'starttls' | 'implicit';
@@ -18,6 +19,12 @@ export interface Pop3ClientOptions {
   maxResponseBytes: number;
   /** Extra TLS options (trusted certificates for a private server). */
   tlsOptions?: ConnectionOptions;
+  /**
+   * The host's addresses, resolved and checked by the caller (rpop/destination-policy.ts): only
+   * these are dialled, while TLS still verifies the certificate against `host`. Without them
+   * the system resolves `host`.
+   */
+  addresses?: LookupAddress[];
 }
 
 /** The remote server said -ERR (or something unreadable); `text` is its status line. */
@@ -40,6 +47,14 @@ function unstuff(body: Buffer): Buffer {
   return Buffer.from(text.replace(/^\.\./gm, '.'), 'latin1');
 }
 
+/** A `lookup` answering with addresses resolved and checked beforehand: no second resolution can differ. */
+function fixedLookup(addresses: LookupAddress[]) {
+  return (_host: string, options: LookupOptions, callback: (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void) => {
+    if (options.all) callback(null, addresses);
+    else callback(null, addresses[0]!.address, addresses[0]!.family);
+  };
+}
+
 export class Pop3Client {
   private buffer: Buffer = Buffer.alloc(0);
   private expecting: Expectation | null = null;
@@ -53,9 +68,10 @@ export class Pop3Client {
   }
 
   static async connect(options: Pop3ClientOptions): Promise<Pop3Client> {
-    const tlsOptions = { servername: options.host, ...options.tlsOptions };
-    const socket =
-      options.tls === 'implicit' ? connectTls({ host: options.host, port: options.port, ...tlsOptions }) : connectPlain({ host: options.host, port: options.port });
+    // The certificate is checked against the host name (`host` of a TLS upgrade; SNI only for a name, RFC 6066).
+    const tlsOptions: ConnectionOptions = { host: options.host, ...(isIP(options.host) ? {} : { servername: options.host }), ...options.tlsOptions };
+    const target = { host: options.host, port: options.port, ...(options.addresses ? { lookup: fixedLookup(options.addresses) } : {}) };
+    const socket = options.tls === 'implicit' ? connectTls({ ...tlsOptions, ...target }) : connectPlain(target);
     const client = new Pop3Client(socket, options);
     try {
       await client.response('greeting', false);

@@ -4,13 +4,15 @@
  * this one works) and collects up to `rpop.concurrency` at once. A source is collected only
  * while `rpop` is effective for its account. After a run, nextRunAt is set from the source's
  * interval; after a failure, from an exponential backoff, with the error and the count of
- * failures in a row kept on the row for the API to show.
+ * failures in a row kept on the row for the API to show. A destination the policy refuses
+ * (destination-policy.ts) is such a failure: its reason is the last error.
  */
 import type { MailAccess } from '../access/types.js';
 import type { EngineConfig } from '../config.js';
 import type { Db } from '../contracts.js';
 import { collectSource, emptyTally, type CollectDeps, type RpopSourceRow } from './collect.js';
 import { DeliveryDeferred } from './deliver.js';
+import { RpopDestinationPolicy } from './destination-policy.js';
 import { Pop3ClientError } from './pop3-client.js';
 
 const MAX_BACKOFF_SECONDS = 6 * 3600;
@@ -22,7 +24,7 @@ export function backoffSeconds(intervalSeconds: number, failures: number): numbe
 
 const later = (seconds: number) => new Date(Date.now() + seconds * 1000);
 
-export interface RpopSchedulerOptions extends CollectDeps {
+export interface RpopSchedulerOptions extends Omit<CollectDeps, 'destinations'> {
   access: MailAccess;
   config: Pick<EngineConfig, 'rpop'>;
   log: (line: string) => void;
@@ -32,8 +34,12 @@ export class RpopScheduler {
   private timer: NodeJS.Timeout | null = null;
   private readonly running = new Set<Promise<void>>();
   private ticking = false;
+  private readonly collectDeps: CollectDeps;
 
-  constructor(private readonly options: RpopSchedulerOptions) {}
+  /** Throws when the destination settings (config.rpop.destinations) cannot be read. */
+  constructor(private readonly options: RpopSchedulerOptions) {
+    this.collectDeps = { ...options, destinations: new RpopDestinationPolicy(options.config.rpop.destinations) };
+  }
 
   start() {
     this.timer = setInterval(() => void this.tick(), this.options.config.rpop.pollMilliseconds);
@@ -84,7 +90,7 @@ export class RpopScheduler {
       const tally = emptyTally();
       let failure: unknown = null;
       try {
-        await collectSource(this.options, source, tally);
+        await collectSource(this.collectDeps, source, tally);
       } catch (error) {
         failure = error;
       }
