@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { kindOf, RpopDestinationPolicy, RpopDestinationRefused, rpopDestinationSettings, type HostResolver } from './destination-policy.js';
+import { kindOf } from '../net/internal-addresses.js';
+import { RpopDestinationPolicy, RpopDestinationRefused, rpopDestinationSettings, type HostResolver } from './destination-policy.js';
 
 const defaults = () => rpopDestinationSettings({});
 

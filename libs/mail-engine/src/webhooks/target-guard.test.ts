@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { isPrivateAddress, literalTargetRefusal, privateTargetsAllowed, publicOnlyLookup } from './target-guard.js';
+import { isInternalAddress } from '../net/internal-addresses.js';
+import { literalTargetRefusal, privateTargetsAllowed, publicOnlyLookup } from './target-guard.js';
 
 describe('webhook target guard', () => {
   it('classifies loopback, private, link-local, CGNAT, multicast and mapped addresses as private', () => {
     for (const address of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '224.0.0.1', '::1', '::', 'fd00::1', 'fe80::1', '::ffff:127.0.0.1', '::ffff:10.0.0.1']) {
-      expect(isPrivateAddress(address), address).toBe(true);
+      expect(isInternalAddress(address), address).toBe(true);
     }
     for (const address of ['8.8.8.8', '172.32.0.1', '192.169.0.1', '100.128.0.1', '2001:4860:4860::8888', '::ffff:8.8.8.8']) {
-      expect(isPrivateAddress(address), address).toBe(false);
+      expect(isInternalAddress(address), address).toBe(false);
     }
   });
 
