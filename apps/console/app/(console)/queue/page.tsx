@@ -15,6 +15,8 @@ import { formatBytes, formatTime } from '@/queue/format';
 import type { QueueEntry } from '@/queue/types';
 
 const PAGE_SIZE = 50;
+/** The engine moves entries on its own (attempts, deferrals, holds): the table follows it. */
+const REFRESH_MS = 5000;
 
 function Queue() {
   const router = useRouter();
@@ -34,6 +36,7 @@ function Queue() {
     queryKey: ['queue', 'list', filter, cursor],
     queryFn: () => get<Page<QueueEntry>>('/queue', { ...filter, cursor, limit: PAGE_SIZE }),
     placeholderData: keepPreviousData,
+    refetchInterval: REFRESH_MS,
   });
   const errors = formErrors(entries.error, FILTER_FIELDS);
   const items = entries.data?.items ?? [];
@@ -73,7 +76,8 @@ function Queue() {
             </Table.Th>
             <Table.Th>Sender</Table.Th>
             <Table.Th>Recipient</Table.Th>
-            <Table.Th>State</Table.Th>
+            {/* Wide enough for "delivering": a narrower column cuts the badge to "DEFER…". */}
+            <Table.Th miw={110}>State</Table.Th>
             <Table.Th>Attempts</Table.Th>
             <Table.Th>Size</Table.Th>
             <Table.Th>Next attempt</Table.Th>
@@ -100,7 +104,7 @@ function Queue() {
                     </StatusBadge>
                   </Table.Td>
                   <Table.Td>{entry.attempts}</Table.Td>
-                  <Table.Td>{formatBytes(entry.size)}</Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatBytes(entry.size)}</Table.Td>
                   <Table.Td>{formatTime(entry.nextAttemptAt)}</Table.Td>
                   <Table.Td>
                     <Text size="sm" lineClamp={2}>

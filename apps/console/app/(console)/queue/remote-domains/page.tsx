@@ -23,6 +23,8 @@ export default function RemoteDomainsPage() {
     queryKey: ['queue', 'remote-domains', state, cursor],
     queryFn: () => get<Page<RemoteDomain>>('/queue/remote-domains', { state: state === 'all' ? undefined : state, cursor, limit: 50 }),
     placeholderData: keepPreviousData,
+    // Holds and releases also happen automatically (failures, a successful probe): follow them.
+    refetchInterval: 5000,
   });
   const change = useMutation({
     mutationFn: ({ domain, to }: { domain: string; to: 'hold' | 'release' }) => post<RemoteDomain>(`/queue/remote-domains/${encodeURIComponent(domain)}/${to}`),
