@@ -4,7 +4,7 @@
  * random ports, with one Debian Chromium driven by playwright-core.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,21 +19,30 @@ const main = join(root, 'apps/api/dist/main.js');
 export const SCREENSHOTS = join(root, 'test-output/screenshots');
 export const STAFF_PASSWORD = 'console-staff-password-1';
 
+let axeScript: string | undefined;
+const axeSource = () => (axeScript ??= readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8'));
+
 const randomPort = () => 20000 + Math.floor(Math.random() * 12000);
 
 export interface ConsoleServer {
   baseUrl: string;
+  /** The mail engine's submission port (AUTH after STARTTLS). */
+  submissionPort: number;
   staff: ApiClient;
   prisma: Awaited<ReturnType<typeof createTestDatabase>>['prisma'];
   login(username: string, password: string): Promise<ApiClient>;
   stop(): Promise<void>;
 }
 
-/** The built server on a database of its own, with the mail engine on random ports. */
-export async function startConsoleServer(): Promise<ConsoleServer> {
+/**
+ * The built server on a database of its own, with the mail engine on random ports; `env`
+ * adds or overrides its environment (e.g. the engine's retry schedule or hold threshold).
+ */
+export async function startConsoleServer(options: { env?: Record<string, string> } = {}): Promise<ConsoleServer> {
   const db = await createTestDatabase();
   const dataDir = mkdtempSync(join(tmpdir(), 'schoolmail-console-'));
   const port = randomPort();
+  const submissionPort = randomPort();
   const child: ChildProcess = spawn(process.execPath, [main], {
     cwd: root,
     env: {
@@ -45,11 +54,12 @@ export async function startConsoleServer(): Promise<ConsoleServer> {
       HTTP_PORT: String(port),
       HTTP_HOST: '127.0.0.1',
       SMTP_PORT: String(randomPort()),
-      SUBMISSION_PORT: String(randomPort()),
+      SUBMISSION_PORT: String(submissionPort),
       POP3_PORT: String(randomPort()),
       IMAP_PORT: String(randomPort()),
       SCHOOLMAIL_MAIL_HOST: '127.0.0.1',
       NODE_ENV: 'production',
+      ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -76,6 +86,7 @@ export async function startConsoleServer(): Promise<ConsoleServer> {
   };
   return {
     baseUrl,
+    submissionPort,
     prisma: db.prisma,
     login,
     staff: await login('staff', STAFF_PASSWORD),
@@ -137,9 +148,13 @@ export async function screenshot(page: Page, name: string) {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 
-/** axe-core in the page: no serious or critical violation may remain. */
+/**
+ * axe-core in the page: no serious or critical violation may remain. Evaluated through the
+ * DevTools protocol rather than added as a <script>: the console's Content-Security-Policy
+ * blocks inline scripts it did not ship.
+ */
 export async function expectAccessible(page: Page) {
-  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  await page.evaluate(axeSource());
   const violations = await page.evaluate(async () => {
     const result = await (window as unknown as { axe: { run(context: Document): Promise<{ violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: string[] }> }> }> } }).axe.run(document);
     return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
