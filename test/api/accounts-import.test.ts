@@ -108,7 +108,7 @@ describe('CSV account import', () => {
     expect(reasons[3]).toContain('does not exist or is not one you manage');
     expect(reasons[4]).toContain('missing-class');
     expect(reasons[5]).toContain('500 MB, not 250 MB');
-    expect(reasons[6]).toContain('at least 8 characters');
+    expect(reasons[6]).toContain('at least 10 characters');
 
     const csv = await people.postmaster1.get(`/jobs/${response.body.id}/report.csv`);
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);

@@ -175,6 +175,6 @@ describe('jobs', () => {
     const started = await people.postmaster1.post('/accounts/imports', { csv: `address,password\n=1+2@${WEST},short\n` });
     await until(() => job(people.postmaster1, started.body.id), isDone);
     const csv = String((await people.postmaster1.get(`/jobs/${started.body.id}/report.csv`)).body);
-    expect(csv.split('\r\n')[1]).toBe(`2,'=1+2@${WEST},error,password,must have at least 8 characters`);
+    expect(csv.split('\r\n')[1]).toBe(`2,'=1+2@${WEST},error,password,must have at least 10 characters`);
   });
 });

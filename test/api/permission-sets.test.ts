@@ -42,7 +42,7 @@ describe('custom permission sets', () => {
     expect((await filters.get('/domains')).body.items.map((d: { name: string }) => d.name)).toEqual(['west.district1.k12.us']);
     expect((await filters.get('/domains/district2.k12.us')).status).toBe(404);
     expect((await filters.get('/domains/west.district1.k12.us/accounts')).status).toBe(200);
-    const account = await filters.post('/domains/west.district1.k12.us/accounts', { localPart: 'pupil', password: 'pupil-password-1' });
+    const account = await filters.post('/domains/west.district1.k12.us/accounts', { localPart: 'pupil', password: 'filter-kite-pass-1' });
     expect(account.status).toBe(201);
     expect(account.body.address).toBe('pupil@west.district1.k12.us');
     // In scope, but the set does not hold these rights.

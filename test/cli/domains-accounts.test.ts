@@ -120,7 +120,7 @@ describe('schoolmail account', () => {
 
     const shortPassword = await cli('account', 'passwd', JANE, '--password', 'short');
     expect(shortPassword.code).toBe(1);
-    expect(shortPassword.stderr).toContain('password: must have at least 8 characters');
+    expect(shortPassword.stderr).toContain('password: must have at least 10 characters');
 
     expect((await cli('account', 'rm', JANE)).code).toBe(0);
     expect((await cli('account', 'show', JANE)).code).toBe(2);
@@ -150,7 +150,7 @@ describe('schoolmail account', () => {
   });
 
   it('gives a district-scoped key exit 2 for the accounts of another district', async () => {
-    expect((await people.staff.post('/domains/district2.k12.us/accounts', { localPart: 'sam', password: 'sam-password-1' })).status).toBe(201);
+    expect((await people.staff.post('/domains/district2.k12.us/accounts', { localPart: 'sam', password: 'harbor-light-1' })).status).toBe(201);
     const other = await postmaster1Cli('account', 'show', 'sam@district2.k12.us');
     expect(other.code).toBe(2);
     expect(other.stderr).toContain('does not exist');
@@ -165,7 +165,7 @@ describe('schoolmail account', () => {
 
 describe('schoolmail service', () => {
   it("switches services off for a domain and an account and explains an account's effective settings", async () => {
-    expect((await people.staff.post('/domains/west.district1.k12.us/accounts', { localPart: 'max', password: 'max-password-1' })).status).toBe(201);
+    expect((await people.staff.post('/domains/west.district1.k12.us/accounts', { localPart: 'max', password: 'granite-peak-1' })).status).toBe(201);
     const domainOff = await cli('service', 'set', 'west.district1.k12.us', 'imap', 'off');
     expect(domainOff.code).toBe(0);
     expect(domainOff.stdout).toMatch(/^services\.imap:\s+off$/m);

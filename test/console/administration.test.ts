@@ -48,7 +48,7 @@ describe('console: staff sets up a district', () => {
     const page = await newPage(browser.browser, server.baseUrl);
     await signIn(page, 'staff', STAFF_PASSWORD);
     await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
-    await page.getByText('Storage units').waitFor();
+    await page.getByRole('heading', { name: 'Storage units' }).waitFor();
     await screenshot(page, 'dashboard-staff');
     await expectAccessible(page);
 

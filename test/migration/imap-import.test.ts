@@ -35,7 +35,7 @@ beforeAll(async () => {
   await appendToSource('INBOX', 'inbox flagged', ['\\Flagged', '$Important'], day(2));
   await appendToSource('Sent', 'sent mail', ['\\Seen'], day(3));
   await appendToSource('Projects/2018', 'nested folder', ['\\Answered', '\\Seen'], day(4));
-  const created = await districts.postmaster2.post(`/domains/${DOMAIN}/accounts`, { localPart: 'newhome', password: 'newhome-Passw0rd' });
+  const created = await districts.postmaster2.post(`/domains/${DOMAIN}/accounts`, { localPart: 'newhome', password: 'fresh-start-Passw0rd' });
   expect(created.status).toBe(201);
 });
 

@@ -30,7 +30,7 @@ beforeAll(async () => {
   districts = await seedDistricts(api);
   engine = await startEngineFor(api);
   for (const localPart of ['reader', 'resumer']) {
-    const created = await districts.postmaster2.post(`/domains/${DOMAIN}/accounts`, { localPart, password: 'reader-Passw0rd' });
+    const created = await districts.postmaster2.post(`/domains/${DOMAIN}/accounts`, { localPart, password: 'bookworm-Passw0rd' });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
   }
   messages = [

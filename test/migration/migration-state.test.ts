@@ -18,7 +18,7 @@ beforeAll(async () => {
   districts = await seedDistricts(api);
   oldPlatform = await startSmtpSink('accept');
   engine = await startEngineFor(api, { queueWorkers: true });
-  const created = await districts.postmaster2.post(`/domains/${DOMAIN}/accounts`, { localPart: 'moved', password: 'moved-Passw0rd' });
+  const created = await districts.postmaster2.post(`/domains/${DOMAIN}/accounts`, { localPart: 'moved', password: 'relocated-Passw0rd' });
   expect(created.status).toBe(201);
 });
 

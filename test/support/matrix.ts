@@ -287,7 +287,7 @@ export async function principals(api: TestApi, people: Districts): Promise<Princ
   await api.prisma.permissionSet.create({ data: { name: 'matrix-west-set', permissions: CUSTOM_SET_PERMISSIONS as never } });
   await createAdmin(api, 'setadmin', [{ permissionSet: 'matrix-west-set', domain: WEST }]);
   const key = await created('postmaster API key', api.staff.post('/api-keys', { name: 'cms', role: 'postmaster', domain: DISTRICT1 }));
-  const userPassword = 'owner-password-1';
+  const userPassword = 'matrix-mailbox-pass-1';
   await created('owner mailbox', api.staff.post(`/domains/${WEST}/accounts`, { localPart: 'owner', password: userPassword }));
   return {
     staff: people.staff,

@@ -23,6 +23,7 @@ import { JobsModule } from './jobs/jobs.module.js';
 import { MigrationModule } from './migration/migration.module.js';
 import { AuthSourcesModule } from './ldap/auth-sources.module.js';
 import { ClusterModule } from './cluster/cluster.module.js';
+import { PasswordPolicyModule } from './accounts/password-policy.module.js';
 export const FEATURE_MODULES = [
   WebhooksModule,
   JobsModule,
@@ -48,4 +49,5 @@ export const FEATURE_MODULES = [
   MigrationModule,
   AuthSourcesModule,
   ClusterModule,
+  PasswordPolicyModule,
 ];

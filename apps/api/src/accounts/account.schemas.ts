@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { localPart, password, servicesInput } from '../common/validation.js';
+import { localPart, servicesInput } from '../common/validation.js';
+import { personalPasswordProblem, policyPassword as password } from './password-policy.js';
 import { pageQuery } from '../common/pagination.js';
 import { isSupportedHash, SUPPORTED_SCHEMES } from '@schoolmail/mail-engine';
 
@@ -37,7 +38,11 @@ export const createAccountInput = z
     status: accountStatus.optional(),
   })
   .strict()
-  .superRefine(exactlyOneSecret);
+  .superRefine(exactlyOneSecret)
+  .superRefine((value, ctx) => {
+    const problem = value.password === undefined ? null : personalPasswordProblem(value.password, value.localPart);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['password'], message: problem });
+  });
 
 export const updateAccountInput = z
   .object({

@@ -8,7 +8,7 @@ import { AppError } from '../common/errors.js';
 
 export const IMPORT_COLUMNS = [
   { name: 'address', required: true, help: 'full e-mail address, e.g. jane.doe@district1.k12.us' },
-  { name: 'password', required: false, help: 'initial password, at least 8 characters (or give passwordHash)' },
+  { name: 'password', required: false, help: 'initial password, at least 10 characters, following the password policy (GET /api/v1/password-policy), or give passwordHash' },
   { name: 'passwordHash', required: false, help: 'a scheme-tagged hash instead of a password, e.g. {SHA512-CRYPT}$6$...' },
   { name: 'displayName', required: false, help: 'the name shown to correspondents' },
   { name: 'classOfService', required: false, help: "a class of service name; empty: the domain's" },

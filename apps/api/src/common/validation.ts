@@ -86,5 +86,3 @@ export type ServiceName = (typeof SERVICES)[number];
 export const servicesInput = z
   .object(Object.fromEntries(SERVICES.map((s) => [s, z.boolean().optional()])) as Record<ServiceName, z.ZodOptional<z.ZodBoolean>>)
   .strict();
-
-export const password = z.string().min(8, 'must have at least 8 characters').max(1024, 'is longer than 1024 characters');

@@ -1,5 +1,6 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import { PagePolicies } from './content-security-policy.js';
 
 /**
  * Serves the console's static export (apps/console/out, made by `next build`) from the API
@@ -63,6 +64,7 @@ function fileFor(root: string, urlPath: string): string | null {
 export function consoleSite(root: string) {
   if (!existsSync(join(root, 'index.html'))) return null;
   const notFoundPage = join(root, '404.html');
+  const policies = new PagePolicies();
   return (request: Request, response: Response, next: Next) => {
     if ((request.method !== 'GET' && request.method !== 'HEAD') || isApiPath(request.path)) return next();
     const file = fileFor(root, request.path);
@@ -74,6 +76,7 @@ export function consoleSite(root: string) {
     response.setHeader('X-Content-Type-Options', 'nosniff');
     response.setHeader('Referrer-Policy', 'same-origin');
     response.setHeader('X-Frame-Options', 'DENY');
+    if (extname(served) === '.html') response.setHeader('Content-Security-Policy', policies.of(served));
     if (request.method === 'HEAD') return response.end();
     createReadStream(served).pipe(response as unknown as NodeJS.WritableStream);
   };

@@ -45,6 +45,9 @@ function SignIn() {
         setError(`Too many attempts, try again in ${failure.retryAfterSeconds ?? 60} seconds.`);
       } else if (failure instanceof ApiError && failure.status === 400) {
         setFieldErrors({ username: failure.fieldMessage('username') ?? '', password: failure.fieldMessage('password') ?? '' });
+      } else if (failure instanceof ApiError && failure.status === 403) {
+        // Only a mailbox owner whose webmail is off is refused after a correct password.
+        setError(`Webmail and self-service are turned off for your account. ${failure.message}.`);
       } else if (failure instanceof ApiError && failure.status === 401) {
         setError(failure.message === 'wrong username or password' ? 'Wrong username or password.' : failure.message);
       } else {

@@ -22,7 +22,7 @@ export interface Me {
 
 export interface Session {
   me: Me;
-  /** The district (or sub-domain) this person administers: the top of its grants; null for staff. */
+  /** The district (or sub-domain) this person administers: the top of its grants; null for staff; a mailbox owner's own domain. */
   homeDomain: string | null;
   /**
    * Whether the person holds `action` on `subject` somewhere in its scope: what the API's
@@ -50,7 +50,7 @@ export function sessionOf(me: Me): Session {
   const staff = me.grants.some((g) => g.domain === null);
   return {
     me,
-    homeDomain: staff ? null : (domains.sort((a, b) => a.split('.').length - b.split('.').length)[0] ?? null),
+    homeDomain: me.kind === 'user' ? (me.name.split('@')[1] ?? null) : staff ? null : (domains.sort((a, b) => a.split('.').length - b.split('.').length)[0] ?? null),
     can: (action, subject) => me.rules.some((rule) => !rule.inverted && allowed(rule, action, subject)),
   };
 }

@@ -9,11 +9,7 @@ import { post } from '@/api/client';
 import { useBranding } from '@/branding/branding';
 import { rememberSignedIn, sessionOf, SessionProvider, useMe } from '@/session/session';
 import { useSetBrandColor } from '../../app/providers';
-import { NAVIGATION } from './navigation';
-
-function isActive(pathname: string, href: string) {
-  return href === '/' ? pathname === '/' : pathname === href || pathname.startsWith(`${href}/`);
-}
+import { isActive, isMailboxOwner, navigationFor, outsideSelfService, SELF_SERVICE_HOME } from './navigation';
 
 /** The frame of every signed-in screen: district-branded header, navigation, main area. */
 export function ConsoleShell({ children }: { children: ReactNode }) {
@@ -34,7 +30,12 @@ export function ConsoleShell({ children }: { children: ReactNode }) {
 
   useEffect(() => setBrandColor(branding.data?.primaryColor ?? null), [branding.data?.primaryColor, setBrandColor]);
 
-  if (!session) {
+  const strayMailboxOwner = session !== null && isMailboxOwner(session) && outsideSelfService(pathname);
+  useEffect(() => {
+    if (strayMailboxOwner) router.replace(SELF_SERVICE_HOME);
+  }, [strayMailboxOwner, router]);
+
+  if (!session || strayMailboxOwner) {
     return (
       <Center h="100vh" role="status" aria-label="Loading">
         <Loader />
@@ -81,8 +82,8 @@ export function ConsoleShell({ children }: { children: ReactNode }) {
           </Group>
         </AppShell.Header>
         <AppShell.Navbar p="xs" component="nav" aria-label="Main">
-          {NAVIGATION.filter((item) => !item.needs || session.can(item.needs.action, item.needs.subject)).map((item) => (
-            <NavLink key={item.href} component={Link} href={item.href} label={item.label} active={isActive(pathname, item.href)} variant="filled" />
+          {navigationFor(session).map((item) => (
+            <NavLink key={item.href} component={Link} href={item.href} label={item.label} active={isActive(pathname, item)} variant="filled" />
           ))}
         </AppShell.Navbar>
         <AppShell.Main id="main" tabIndex={-1}>

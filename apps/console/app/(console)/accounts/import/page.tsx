@@ -14,7 +14,7 @@ import type { JobView } from '@/jobs/types';
 // The columns the API reads (apps/api/src/accounts/accounts-import.csv.ts); header names in any order and case.
 const COLUMNS = [
   { name: 'address', required: true, help: 'Full e-mail address, e.g. jane.doe@district1.k12.us' },
-  { name: 'password', required: false, help: 'Initial password, at least 8 characters (or give passwordHash)' },
+  { name: 'password', required: false, help: 'Initial password, at least 10 characters, not containing the address, not a common password (or give passwordHash)' },
   { name: 'passwordHash', required: false, help: 'A scheme-tagged hash instead of a password, e.g. {SHA512-CRYPT}$6$...' },
   { name: 'displayName', required: false, help: 'The name shown to correspondents' },
   { name: 'classOfService', required: false, help: "A class of service name; empty: the domain's" },
