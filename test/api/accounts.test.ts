@@ -261,19 +261,19 @@ describe('accounts: mailbox owner self-service', () => {
   });
 
   it('changes its own password only with the current one', async () => {
-    const without = await owner.put(`/accounts/self@${WEST}/password`, { password: 'self-password-2' });
+    const without = await owner.put(`/accounts/self@${WEST}/password`, { password: 'sunny-meadow-2' });
     expect(without.status).toBe(400);
     expect(without.body.errors[0].field).toBe('currentPassword');
-    const wrong = await owner.put(`/accounts/self@${WEST}/password`, { password: 'self-password-2', currentPassword: 'not-it-at-all' });
+    const wrong = await owner.put(`/accounts/self@${WEST}/password`, { password: 'sunny-meadow-2', currentPassword: 'not-it-at-all' });
     expect(wrong.status).toBe(403);
     expect(wrong.body.errors[0].field).toBe('currentPassword');
     const hash = await owner.put(`/accounts/self@${WEST}/password`, { passwordHash: await preHashed(), currentPassword: MAILBOX_PASSWORD });
     expect(hash.status).toBe(400);
     expect(hash.body.errors[0].field).toBe('passwordHash');
-    const right = await owner.put(`/accounts/self@${WEST}/password`, { password: 'self-password-2', currentPassword: MAILBOX_PASSWORD });
+    const right = await owner.put(`/accounts/self@${WEST}/password`, { password: 'sunny-meadow-2', currentPassword: MAILBOX_PASSWORD });
     expect(right.status).toBe(204);
     await expect(api.login(`self@${WEST}`, MAILBOX_PASSWORD)).rejects.toThrow();
-    expect((await api.login(`self@${WEST}`, 'self-password-2')).token).toBeTruthy();
+    expect((await api.login(`self@${WEST}`, 'sunny-meadow-2')).token).toBeTruthy();
   });
 
   it('lets an administrator set a password or a pre-hashed one without the current password', async () => {
@@ -296,7 +296,7 @@ describe('accounts: audit', () => {
   it('records every write with before and after, and never a password hash', async () => {
     await createMailbox(people.postmaster1, WEST, { localPart: 'audited' });
     await people.postmaster1.patch(`/accounts/audited@${WEST}`, { displayName: 'Audited' });
-    await people.postmaster1.put(`/accounts/audited@${WEST}/password`, { password: 'audited-pass-2' });
+    await people.postmaster1.put(`/accounts/audited@${WEST}/password`, { password: 'ledger-pass-22' });
     await people.postmaster1.delete(`/accounts/audited@${WEST}`);
     const events = (await people.staff.get('/audit-events?action=account.&limit=500')).body.items.filter(
       (e: { subjectId: string }) => e.subjectId === `audited@${WEST}`,
@@ -348,11 +348,11 @@ describe('accounts: GraphQL', () => {
     expect(stale.errors?.[0]?.extensions.code).toBe('PRECONDITION_FAILED');
     const updated = await people.westAdmin.graphql(`mutation { updateAccount(address: "gql@${WEST}", input: { displayName: "G" }, expectedVersion: 1) { displayName version } }`);
     expect(updated.data.updateAccount).toEqual({ displayName: 'G', version: 2 });
-    const password = await people.westAdmin.graphql(`mutation { setAccountPassword(address: "gql@${WEST}", password: "gql-password-2") }`);
+    const password = await people.westAdmin.graphql(`mutation { setAccountPassword(address: "gql@${WEST}", password: "graph-phrase-22") }`);
     expect(password.data.setAccountPassword).toBe(true);
-    expect((await api.login(`gql@${WEST}`, 'gql-password-2')).token).toBeTruthy();
-    const owner = await api.login(`gql@${WEST}`, 'gql-password-2');
-    const ownerWithout = await owner.graphql(`mutation { setAccountPassword(address: "gql@${WEST}", password: "gql-password-3") }`);
+    expect((await api.login(`gql@${WEST}`, 'graph-phrase-22')).token).toBeTruthy();
+    const owner = await api.login(`gql@${WEST}`, 'graph-phrase-22');
+    const ownerWithout = await owner.graphql(`mutation { setAccountPassword(address: "gql@${WEST}", password: "graph-phrase-33") }`);
     expect(ownerWithout.errors?.[0]?.extensions.code).toBe('BAD_USER_INPUT');
     const deleted = await people.westAdmin.graphql(`mutation { deleteAccount(address: "gql@${WEST}") }`);
     expect(deleted.data.deleteAccount).toBe(true);

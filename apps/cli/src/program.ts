@@ -21,6 +21,7 @@ import { registerWebhook } from './commands/webhook.js';
 import { registerJob } from './commands/job.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerCluster } from './commands/cluster.js';
+import { registerLdap } from './commands/ldap.js';
 
 const EXIT_CODES_HELP = `
 Exit codes: 0 ok, 1 usage or invalid input, 2 not found, 3 forbidden (401/403),
@@ -62,6 +63,7 @@ export function createProgram(environment: Environment): Command {
     registerJob,
     registerMigrate,
     registerCluster,
+    registerLdap,
     registerLogin,
     registerCompletion,
   ]) {

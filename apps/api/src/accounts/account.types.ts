@@ -26,6 +26,19 @@ export class AccountType {
 
 export const AccountConnection = Connection(AccountType, 'AccountConnection');
 
+@ObjectType('AccountTotal')
+export class AccountTotalType {
+  @Field(() => Int) count!: number;
+  @Field({ description: "True when count is PostgreSQL's estimate: a list of more than 10,000 accounts without a search" }) estimated!: boolean;
+}
+
+@ObjectType('AccountList')
+export class AccountListType {
+  @Field(() => [AccountType]) items!: AccountType[];
+  @Field(() => String, { nullable: true }) nextCursor!: string | null;
+  @Field(() => AccountTotalType, { nullable: true, description: 'How many accounts the list holds; on the first page only (no cursor)' }) total!: AccountTotalType | null;
+}
+
 @InputType('CreateAccountInput')
 export class CreateAccountInput {
   @Field() localPart!: string;

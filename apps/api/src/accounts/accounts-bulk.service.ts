@@ -14,6 +14,7 @@ import { domainOfAccounts } from './account.view.js';
 import { bulkCreateInput, createAccountInput, MAX_BULK_ACCOUNTS, type CreateAccountInput } from './account.schemas.js';
 import { addressIn } from './accounts.service.js';
 import { alreadyUsedBy } from '../addresses/address-registry.js';
+import { DirectoryProvisioning } from '../ldap/directory-provisioning.js';
 
 export interface BulkRowResult {
   index: number;
@@ -56,6 +57,7 @@ export class AccountsBulkService {
   constructor(
     @Inject(PRISMA) private readonly prisma: Database,
     private readonly audit: AuditService,
+    private readonly provisioning: DirectoryProvisioning,
   ) {}
 
   async bulkCreate(actor: Actor, domainName: string, rawInput: unknown) {
@@ -83,13 +85,14 @@ export class AccountsBulkService {
     await hashAll(valid);
 
     const createdAt = new Date();
-    await this.prisma.$transaction(
-      async (tx) => {
+    await this.provisioning.transaction(
+      async (tx, directory) => {
         await inChunks(valid, INSERT_CHUNK, async (chunk) => {
           await insertAddresses(tx, chunk, domain.id);
           await insertAccounts(tx, chunk, domain.id, classIds, createdAt);
         });
         await this.saveBulkToggles(tx, valid, actor.principal.name);
+        await directory.accountsCreated(domain.id, valid);
         await this.audit.record(tx, actor, {
           action: 'account.bulk-create',
           subjectType: 'Account',

@@ -8,7 +8,7 @@ import { AccountsBulkService } from './accounts-bulk.service.js';
 import { effectiveSettingsOf } from './account.loaders.js';
 import type { AccountView } from './account.view.js';
 import {
-  AccountConnection,
+  AccountListType,
   AccountType,
   BulkAccountsResultType,
   CreateAccountInput,
@@ -23,7 +23,7 @@ export class AccountsResolver {
     private readonly bulkService: AccountsBulkService,
   ) {}
 
-  @Query(() => AccountConnection)
+  @Query(() => AccountListType)
   @RequirePermission('read', 'Account')
   accounts(
     @CurrentActor() actor: Actor,

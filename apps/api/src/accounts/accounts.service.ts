@@ -15,8 +15,11 @@ import { usableClassOfService } from '../classes-of-service/class-of-service.loo
 import { claimAddress, releaseAddress } from '../addresses/address-registry.js';
 import { hashPassword, schemeOf, verifyPassword } from '@schoolmail/mail-engine';
 import { scopeOf } from '../auth/principals.js';
+import { DirectoryProvisioning } from '../ldap/directory-provisioning.js';
 import { createAccountInput, listAccountsQuery, setPasswordInput, updateAccountInput } from './account.schemas.js';
 import { accountInclude, domainOfAccounts, presentAccounts, presentOne, visibleAccount, type AccountRow } from './account.view.js';
+import { countAccounts } from './account-total.js';
+import { personalPasswordProblem } from './password-policy.js';
 
 const UPDATABLE_FIELDS = ['displayName', 'classOfService', 'services', 'status'] as const;
 const MAX_ADDRESS_LENGTH = 254;
@@ -35,13 +38,14 @@ export class AccountsService {
   constructor(
     @Inject(PRISMA) private readonly prisma: Database,
     private readonly audit: AuditService,
+    private readonly provisioning: DirectoryProvisioning,
   ) {}
 
   async create(actor: Actor, domainName: string, rawInput: unknown) {
     const input = parseInput(createAccountInput, rawInput);
     // Hashing is slow on purpose: do it before the transaction holds any lock.
     const passwordHash = input.passwordHash ?? (await hashPassword(input.password!));
-    return this.prisma.$transaction(async (tx) => {
+    return this.provisioning.transaction(async (tx, directory) => {
       const domain = await domainOfAccounts(tx, actor.ability, domainName);
       ForbiddenError.from(actor.ability).throwUnlessCan('create', probeAt('Account', scopeOf(domain)!));
       const address = addressIn(input.localPart, domain.name);
@@ -61,6 +65,7 @@ export class AccountsService {
       await saveToggles(tx, { accountId: created.id }, input.services, actor.principal.name);
       // Folders exist from the start, so first deliveries never race to create them.
       await ensureDefaultFolders(tx, created.id);
+      await directory.accountCreated(created, input.password !== undefined ? { password: input.password } : { hash: passwordHash });
       const view = await presentOne(tx, await tx.account.findUniqueOrThrow({ where: { id: created.id }, include: accountInclude }));
       await this.audit.record(tx, actor, { action: 'account.create', subjectType: 'Account', subjectId: address, domain, after: view });
       return view;
@@ -94,7 +99,15 @@ export class AccountsService {
       include: accountInclude,
     });
     const { items, nextCursor } = page.page(rows, (row) => row);
-    return { items: await presentAccounts(this.prisma, items), nextCursor };
+    // The total comes with the first page only: the pages after it are of the same list.
+    const total = query.cursor
+      ? null
+      : await countAccounts(this.prisma, { AND: filters }, {
+          searched: Boolean(query.q),
+          domainIds: async () =>
+            query.subtree ? (await this.prisma.domain.findMany({ where: { path: { startsWith: domain.path } }, select: { id: true } })).map((d) => d.id) : [domain.id],
+        });
+    return { items: await presentAccounts(this.prisma, items), nextCursor, total };
   }
 
   async get(actor: Actor, address: string) {
@@ -103,7 +116,7 @@ export class AccountsService {
 
   async update(actor: Actor, address: string, rawInput: unknown, expectedVersion?: number) {
     const input = parseInput(updateAccountInput, rawInput);
-    return this.prisma.$transaction(async (tx) => {
+    return this.provisioning.transaction(async (tx, directory) => {
       const row = await visibleAccount(tx, actor.ability, address);
       // Field by field: a mailbox owner may change its password, not its own limits.
       const fields = Object.keys(input);
@@ -121,6 +134,7 @@ export class AccountsService {
       const updated = await tx.account.updateMany({ where: { id: row.id, version: row.version }, data });
       if (updated.count === 0) throw new AppError('PRECONDITION_FAILED', 'the account changed while this update ran; read it again and retry');
       await saveToggles(tx, { accountId: row.id }, input.services, actor.principal.name);
+      await directory.accountChanged(row);
       const after = await presentOne(tx, await tx.account.findUniqueOrThrow({ where: { id: row.id }, include: accountInclude }));
       await this.audit.record(tx, actor, { action: 'account.update', subjectType: 'Account', subjectId: row.address, domain: row.domain, before, after });
       return after;
@@ -136,6 +150,8 @@ export class AccountsService {
     const row = await visibleAccount(this.prisma, actor.ability, address);
     ForbiddenError.from(actor.ability).throwUnlessCan('update', subject('Account', row), 'password');
     assertVersion(row.version, expectedVersion);
+    const personal = input.password === undefined ? null : personalPasswordProblem(input.password, row.localPart);
+    if (personal) throw AppError.invalid('password', personal);
     if (actor.principal.kind === 'user') {
       if (input.passwordHash !== undefined) throw AppError.invalid('passwordHash', 'a mailbox owner sets a password, not a hash');
       if (input.currentPassword === undefined) throw AppError.invalid('currentPassword', 'is required to change your own password');
@@ -145,9 +161,10 @@ export class AccountsService {
       }
     }
     const passwordHash = input.passwordHash ?? (await hashPassword(input.password!));
-    await this.prisma.$transaction(async (tx) => {
+    await this.provisioning.transaction(async (tx, directory) => {
       const updated = await tx.account.updateMany({ where: { id: row.id, version: row.version }, data: { passwordHash, version: { increment: 1 } } });
       if (updated.count === 0) throw new AppError('PRECONDITION_FAILED', 'the account changed while the password was being set; retry');
+      await directory.passwordSet(row, input.password !== undefined ? { password: input.password } : { hash: passwordHash });
       await this.audit.record(tx, actor, {
         action: 'account.set-password',
         subjectType: 'Account',
@@ -160,13 +177,14 @@ export class AccountsService {
   }
 
   async remove(actor: Actor, address: string, expectedVersion?: number) {
-    await this.prisma.$transaction(async (tx) => {
+    await this.provisioning.transaction(async (tx, directory) => {
       const row = await visibleAccount(tx, actor.ability, address);
       ForbiddenError.from(actor.ability).throwUnlessCan('delete', subject('Account', row));
       assertVersion(row.version, expectedVersion);
       const before = await presentOne(tx, row);
       await tx.account.delete({ where: { id: row.id } });
       await releaseAddress(tx, row.address);
+      await directory.accountDeleted(row);
       await this.audit.record(tx, actor, { action: 'account.delete', subjectType: 'Account', subjectId: row.address, domain: row.domain, before });
     });
   }

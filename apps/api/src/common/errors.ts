@@ -15,6 +15,8 @@ export const ERROR_STATUS = {
   PRECONDITION_REQUIRED: 428,
   TOO_MANY_REQUESTS: 429,
   INTERNAL: 500,
+  DIRECTORY_REFUSED: 502,
+  DIRECTORY_UNAVAILABLE: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -32,6 +34,8 @@ export const ERROR_TITLE: Record<ErrorCode, string> = {
   PRECONDITION_REQUIRED: 'Precondition required',
   TOO_MANY_REQUESTS: 'Too many requests',
   INTERNAL: 'Internal error',
+  DIRECTORY_REFUSED: 'The directory refused the change',
+  DIRECTORY_UNAVAILABLE: 'The directory was unreachable',
 };
 
 export interface FieldError {

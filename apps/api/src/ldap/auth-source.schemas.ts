@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checkUserFilter } from '@schoolmail/mail-engine';
+import { checkUserFilter, RDN_ATTRIBUTES } from '@schoolmail/mail-engine';
 
 const attributeName = z.string().trim().regex(/^[A-Za-z][A-Za-z0-9-]{0,63}$/, 'must be an LDAP attribute name such as mail or uid');
 const dn = z.string().trim().min(1).max(1024);
@@ -44,6 +44,18 @@ export const putAuthSourceInput = z.discriminatedUnion('kind', [
       connectTimeoutMs: z.number().int().min(100).max(60_000).default(3_000),
       operationTimeoutMs: z.number().int().min(100).max(60_000).default(5_000),
       cacheSeconds: z.number().int().min(0).max(3_600).default(60),
+      /** Write accounts created, changed and deleted through the API to the directory too. */
+      provisioning: z.boolean().default(false),
+      /** Where provisioned entries are created; userBase when absent. */
+      provisionBase: dn.nullable().default(null),
+      provisionRdnAttribute: z.enum(RDN_ATTRIBUTES).default('uid'),
+      provisionObjectClasses: z
+        .array(attributeName)
+        .min(1, 'needs at least one object class, e.g. inetOrgPerson')
+        .max(20)
+        .default(['inetOrgPerson', 'shadowAccount']),
+      /** Staff only. Omitted: unchanged (false for a new source). */
+      postmasterMayManage: z.boolean().optional(),
     })
     .strict()
     .superRefine((input, context) => {
@@ -62,5 +74,12 @@ export const testAuthSourceInput = z
     address: z.string().trim().min(3).max(320).regex(/^[^@\s]+@[^@\s]+$/, 'must be an address'),
     /** Optional: also check that the directory accepts this password for the user found. */
     password: z.string().min(1).max(1024).optional(),
+  })
+  .strict();
+
+export const syncInput = z
+  .object({
+    /** false: only report the differences; true: also repair them. */
+    apply: z.boolean().default(false),
   })
   .strict();

@@ -3,6 +3,7 @@ import { CurrentActor, type Actor } from '../common/actor.js';
 import { RequirePermission } from '../common/permissions.js';
 import { definedOnly } from '../graphql/common.types.js';
 import { AuthSourcesService } from './auth-sources.service.js';
+import { DirectorySyncService } from './directory-sync.service.js';
 
 @ObjectType('AuthSourceAttributes')
 export class AuthSourceAttributesType {
@@ -29,6 +30,11 @@ export class AuthSourceType {
   @Field(() => Int, { nullable: true }) connectTimeoutMs?: number;
   @Field(() => Int, { nullable: true }) operationTimeoutMs?: number;
   @Field(() => Int, { nullable: true }) cacheSeconds?: number;
+  @Field(() => Boolean, { nullable: true, description: 'Accounts written through the API are written to the directory too' }) provisioning?: boolean;
+  @Field(() => String, { nullable: true }) provisionBase?: string | null;
+  @Field(() => String, { nullable: true }) provisionRdnAttribute?: string;
+  @Field(() => [String], { nullable: true }) provisionObjectClasses?: string[];
+  @Field(() => Boolean, { nullable: true, description: "Set by staff: the domain's postmasters may manage this source" }) postmasterMayManage?: boolean;
   @Field(() => Int, { nullable: true }) version!: number | null;
 }
 
@@ -56,6 +62,43 @@ export class AuthSourceInput {
   @Field(() => Int, { nullable: true }) connectTimeoutMs?: number;
   @Field(() => Int, { nullable: true }) operationTimeoutMs?: number;
   @Field(() => Int, { nullable: true }) cacheSeconds?: number;
+  @Field({ nullable: true }) provisioning?: boolean;
+  @Field({ nullable: true }) provisionBase?: string;
+  @Field({ nullable: true, description: 'uid, mail or cn' }) provisionRdnAttribute?: string;
+  @Field(() => [String], { nullable: true }) provisionObjectClasses?: string[];
+  @Field({ nullable: true, description: 'Staff only' }) postmasterMayManage?: boolean;
+}
+
+@ObjectType('DirectorySyncField')
+export class DirectorySyncFieldType {
+  @Field() field!: string;
+  @Field(() => String, { nullable: true }) schoolmail!: string | null;
+  @Field(() => String, { nullable: true }) directory!: string | null;
+}
+
+@ObjectType('DirectorySyncDifference')
+export class DirectorySyncDifferenceType {
+  @Field({ description: 'only-in-directory, only-in-schoolmail, attributes or duplicate-entries' }) kind!: string;
+  @Field() address!: string;
+  @Field(() => String, { nullable: true }) dn!: string | null;
+  @Field(() => [String], { nullable: true }) dns!: string[] | null;
+  @Field(() => [DirectorySyncFieldType]) fields!: DirectorySyncFieldType[];
+  @Field({ description: 'create-entry, delete-entry, update-entry, create-account, suspend-account, update-account or none' }) repair!: string;
+  @Field(() => String, { nullable: true, description: 'repaired or failed, after apply' }) result!: string | null;
+  @Field(() => String, { nullable: true }) error!: string | null;
+  @Field(() => String, { nullable: true }) note!: string | null;
+}
+
+@ObjectType('DirectorySyncReport')
+export class DirectorySyncReportType {
+  @Field() domain!: string;
+  @Field({ description: 'The domain whose source applies' }) source!: string;
+  @Field({ description: 'schoolmail-to-directory (provisioning) or directory-to-schoolmail' }) direction!: string;
+  @Field() applied!: boolean;
+  @Field(() => Int) directoryEntries!: number;
+  @Field(() => Int) accounts!: number;
+  @Field(() => [DirectorySyncDifferenceType]) differences!: DirectorySyncDifferenceType[];
+  @Field(() => Int, { description: 'Differences not repaired' }) remaining!: number;
 }
 
 @ObjectType('DirectoryAttribute')
@@ -81,7 +124,10 @@ export class AuthSourceTestResultType {
 
 @Resolver(() => AuthSourceType)
 export class AuthSourcesResolver {
-  constructor(private readonly service: AuthSourcesService) {}
+  constructor(
+    private readonly service: AuthSourcesService,
+    private readonly directorySync: DirectorySyncService,
+  ) {}
 
   @Query(() => AuthSourceType)
   @RequirePermission('read', 'Domain')
@@ -117,5 +163,26 @@ export class AuthSourcesResolver {
     const result = await this.service.test(actor, domain, definedOnly({ address, password }));
     const user = result.user && { dn: result.user.dn, attributes: Object.entries(result.user.attributes).map(([name, values]) => ({ name, values })) };
     return { ...result, user };
+  }
+
+  @Mutation(() => DirectorySyncReportType)
+  @RequirePermission('update', 'Domain')
+  async syncDomainAuthSource(@CurrentActor() actor: Actor, @Args('domain') domain: string, @Args('apply', { defaultValue: false }) apply: boolean): Promise<DirectorySyncReportType> {
+    const report = await this.directorySync.sync(actor, domain, { apply });
+    const text = (value: string | boolean | null) => (value === null ? null : String(value));
+    return {
+      ...report,
+      differences: report.differences.map((item) => ({
+        kind: item.kind,
+        address: item.address,
+        dn: 'dn' in item ? item.dn : null,
+        dns: 'dns' in item ? item.dns : null,
+        fields: 'fields' in item ? item.fields.map((field) => ({ field: field.field, schoolmail: text(field.schoolmail), directory: text(field.directory) })) : [],
+        repair: item.repair,
+        result: item.result ?? null,
+        error: item.error ?? null,
+        note: item.note ?? null,
+      })),
+    };
   }
 }

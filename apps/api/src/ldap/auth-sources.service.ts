@@ -1,13 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { AppAbility } from '@schoolmail/rbac';
-import { directoryConfigOf, DirectoryUnavailableError, ldapjsDirectoryClient, nearestSource, SealedSecrets, type AuthSourceRow } from '@schoolmail/mail-engine';
+import { directoryConfigOf, DirectoryUnavailableError, ldapjsDirectoryClient, SealedSecrets, type AuthSourceRow } from '@schoolmail/mail-engine';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/actor.js';
 import { AppError } from '../common/errors.js';
 import { parseInput } from '../common/validation.js';
-import { PRISMA, type Database, type Tx } from '../database/database.js';
+import { PRISMA, type Database } from '../database/database.js';
 import { visibleDomain } from '../domains/domains.service.js';
+import { requireSourceManager, requireStaff } from './auth-source-access.js';
 import { putAuthSourceInput, testAuthSourceInput } from './auth-source.schemas.js';
+import { effectiveAuthSource } from './effective-auth-source.js';
 
 /** The bind password is write-only: only whether one is stored is shown. */
 export function presentAuthSource(domain: string, row: AuthSourceRow | null, inheritedFrom: string | null) {
@@ -27,15 +28,15 @@ export function presentAuthSource(domain: string, row: AuthSourceRow | null, inh
     connectTimeoutMs: row.connectTimeoutMs,
     operationTimeoutMs: row.operationTimeoutMs,
     cacheSeconds: row.cacheSeconds,
+    provisioning: row.provisioning,
+    provisionBase: row.provisionBase,
+    provisionRdnAttribute: row.provisionRdnAttribute,
+    provisionObjectClasses: row.provisionObjectClasses,
+    postmasterMayManage: row.postmasterMayManage,
     version: row.version,
   };
 }
 export type AuthSourceView = ReturnType<typeof presentAuthSource>;
-
-/** Directory settings reach every account of a domain tree: platform staff only for now. */
-function requireStaff(ability: AppAbility) {
-  if (!ability.can('manage', 'all')) throw new AppError('FORBIDDEN', "only platform staff may manage a domain's authentication source");
-}
 
 @Injectable()
 export class AuthSourcesService {
@@ -48,20 +49,24 @@ export class AuthSourcesService {
   /** The domain's own source, else the one it inherits (with `inheritedFrom`), else local. */
   async get(actor: Actor, name: string) {
     const domain = await visibleDomain(this.prisma, actor.ability, name);
-    requireStaff(actor.ability);
-    const { row, from } = await this.effective(this.prisma, domain.path);
-    return presentAuthSource(domain.name, row, from && from !== domain.name ? from : null);
+    const source = await effectiveAuthSource(this.prisma, domain.path);
+    requireSourceManager(actor.ability, source);
+    const from = source?.owner.name ?? null;
+    return presentAuthSource(domain.name, source?.row ?? null, from && from !== domain.name ? from : null);
   }
 
   async put(actor: Actor, name: string, rawInput: unknown) {
     const input = parseInput(putAuthSourceInput, rawInput);
     return this.prisma.$transaction(async (tx) => {
       const domain = await visibleDomain(tx, actor.ability, name);
-      requireStaff(actor.ability);
       const existing = await tx.domainAuthSource.findUnique({ where: { domainId: domain.id } });
+      if (!existing) requireStaff(actor.ability);
+      else requireSourceManager(actor.ability, { row: existing, owner: domain });
+      const mayManage = input.kind === 'ldap' ? input.postmasterMayManage : undefined;
+      if (mayManage !== undefined && mayManage !== (existing?.postmasterMayManage ?? false)) requireStaff(actor.ability);
       const data =
         input.kind === 'local'
-          ? { kind: 'local' as const, urls: [], bindDn: null, bindPasswordSealed: null, caPem: null }
+          ? { kind: 'local' as const, urls: [], bindDn: null, bindPasswordSealed: null, caPem: null, provisioning: false }
           : {
               kind: 'ldap' as const,
               urls: input.urls,
@@ -80,6 +85,11 @@ export class AuthSourcesService {
               connectTimeoutMs: input.connectTimeoutMs,
               operationTimeoutMs: input.operationTimeoutMs,
               cacheSeconds: input.cacheSeconds,
+              provisioning: input.provisioning,
+              provisionBase: input.provisionBase,
+              provisionRdnAttribute: input.provisionRdnAttribute,
+              provisionObjectClasses: input.provisionObjectClasses,
+              ...(mayManage === undefined ? {} : { postmasterMayManage: mayManage }),
             };
       const row = existing
         ? await tx.domainAuthSource.update({ where: { id: existing.id }, data: { ...data, version: { increment: 1 } } })
@@ -97,12 +107,12 @@ export class AuthSourcesService {
     });
   }
 
-  /** Back to inheriting (or local): answers what applies now. */
+  /** Back to inheriting (or local): answers what applies now. Staff only, since it also drops postmasterMayManage. */
   async remove(actor: Actor, name: string) {
     return this.prisma.$transaction(async (tx) => {
       const domain = await visibleDomain(tx, actor.ability, name);
-      requireStaff(actor.ability);
       const existing = await tx.domainAuthSource.findUnique({ where: { domainId: domain.id } });
+      requireStaff(actor.ability);
       if (!existing) throw AppError.notFound('authentication source of domain', domain.name);
       await tx.domainAuthSource.delete({ where: { id: existing.id } });
       await this.audit.record(tx, actor, {
@@ -123,13 +133,13 @@ export class AuthSourcesService {
   async test(actor: Actor, name: string, rawInput: unknown) {
     const input = parseInput(testAuthSourceInput, rawInput);
     const domain = await visibleDomain(this.prisma, actor.ability, name);
-    requireStaff(actor.ability);
-    const { row } = await this.effective(this.prisma, domain.path);
-    if (!row || row.kind !== 'ldap') throw AppError.conflict(`domain ${domain.name} authenticates locally; there is no directory to test`);
+    const source = await effectiveAuthSource(this.prisma, domain.path);
+    requireSourceManager(actor.ability, source);
+    if (!source || source.row.kind !== 'ldap') throw AppError.conflict(`domain ${domain.name} authenticates locally; there is no directory to test`);
     const started = Date.now();
     let client: ReturnType<typeof ldapjsDirectoryClient> | null = null;
     try {
-      client = ldapjsDirectoryClient(directoryConfigOf(row, this.secrets));
+      client = ldapjsDirectoryClient(directoryConfigOf(source.row, this.secrets));
       const user = await client.findUser(input.address.toLowerCase());
       const passwordAccepted = user && input.password !== undefined ? await client.verify(user.dn, input.password) : null;
       return { reachable: true, user, passwordAccepted, error: null, elapsedMs: Date.now() - started };
@@ -139,17 +149,5 @@ export class AuthSourcesService {
     } finally {
       await client?.close();
     }
-  }
-
-  private async effective(db: Database | Tx, domainPath: string): Promise<{ row: AuthSourceRow | null; from: string | null }> {
-    const ancestorIds = domainPath.split('/').filter(Boolean).map(Number);
-    const rows = await db.domainAuthSource.findMany({ where: { domainId: { in: ancestorIds } }, include: { domain: { select: { name: true, path: true } } } });
-    const nearest = nearestSource(
-      rows.map((row) => ({ row, path: row.domain.path })),
-      domainPath,
-    );
-    if (!nearest) return { row: null, from: null };
-    const { domain, ...row } = nearest.row;
-    return { row, from: domain.name };
   }
 }

@@ -1,3 +1,4 @@
+import type { Page } from '@/api/client';
 import type { ServiceName } from '@/domains/types';
 
 /** GET /api/v1/accounts/{address} */
@@ -31,4 +32,15 @@ export interface EffectiveSettings {
   maxRecipients: Explained<number>;
   sendingRatePerHour: Explained<number | null>;
   status: Explained<string>;
+}
+
+/** GET /api/v1/domains/{domain}/accounts: the total comes with the first page only. */
+export interface AccountPage extends Page<AccountView> {
+  total: AccountTotal | null;
+}
+
+/** `estimated`: PostgreSQL's estimate, for a list of more than 10,000 accounts without a search. */
+export interface AccountTotal {
+  count: number;
+  estimated: boolean;
 }

@@ -20,12 +20,12 @@ const REFUSED_CODES = new Set([
 
 const CONTROL_CHARACTER = /[\x00-\x1f\x7f]/;
 
-function codeOf(error: unknown): number | undefined {
+export function codeOf(error: unknown): number | undefined {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'number' ? code : undefined;
 }
 
-function withDeadline<T>(ms: number, what: string, run: (done: (error: unknown, value?: T) => void) => void, onTimeout: () => void): Promise<T> {
+export function withDeadline<T>(ms: number, what: string, run: (done: (error: unknown, value?: T) => void) => void, onTimeout: () => void): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => {
       onTimeout();
@@ -42,7 +42,7 @@ function withDeadline<T>(ms: number, what: string, run: (done: (error: unknown, 
 export class LdapjsDirectoryClient implements DirectoryClient {
   private connection: Promise<Client> | null = null;
 
-  constructor(private readonly config: DirectoryConfig) {}
+  constructor(protected readonly config: DirectoryConfig) {}
 
   async findUser(address: string): Promise<DirectoryUser | null> {
     // No address holds a control character, and slapd's IA5 matching ignores a trailing NUL:
@@ -79,7 +79,7 @@ export class LdapjsDirectoryClient implements DirectoryClient {
     });
   }
 
-  private connect(): Promise<Client> {
+  protected connect(): Promise<Client> {
     this.connection ??= this.firstAnswering();
     return this.connection;
   }
@@ -136,7 +136,7 @@ export class LdapjsDirectoryClient implements DirectoryClient {
     return client;
   }
 
-  private bind(client: Client, dn: string, password: string, what: string): Promise<void> {
+  protected bind(client: Client, dn: string, password: string, what: string): Promise<void> {
     return withDeadline<void>(this.config.operationTimeoutMs, what, (done) => client.bind(dn, password, (error) => done(error)), () => this.abandon(client));
   }
 
@@ -163,7 +163,7 @@ export class LdapjsDirectoryClient implements DirectoryClient {
   }
 
   /** After a timeout the connection's state is unknown: drop it so the next call starts afresh. */
-  private abandon(client: Client) {
+  protected abandon(client: Client) {
     this.connection = null;
     client.destroy();
   }
@@ -189,7 +189,7 @@ function toLdapjsFilter(text: string): ldap.Filter {
   return root as unknown as ldap.Filter;
 }
 
-function toUser(entry: SearchEntry): DirectoryUser {
+export function toUser(entry: SearchEntry): DirectoryUser {
   const attributes: Record<string, string[]> = {};
   for (const attribute of entry.pojo.attributes) attributes[attribute.type] = attribute.values;
   return { dn: entry.pojo.objectName, attributes };

@@ -12,7 +12,8 @@ import { useSession } from '@/session/session';
 import { DomainSelect } from '@/domains/DomainSelect';
 import { CreateAccountModal } from '@/accounts/CreateAccountModal';
 import { QuotaBar } from '@/accounts/QuotaBar';
-import type { AccountView } from '@/accounts/types';
+import { describeTotal } from '@/accounts/format';
+import type { AccountPage } from '@/accounts/types';
 
 type SortField = 'address' | 'displayName' | 'createdAt';
 const PAGE_SIZE = 50;
@@ -48,13 +49,16 @@ function Accounts() {
   }, [domain, firstDomain.data]);
   useEffect(() => setCursors([undefined]), [domain, q, subtree, sort, order]);
 
-  const cursor = cursors[cursors.length - 1];
-  const accounts = useQuery({
+  const pageQuery = (cursor: string | undefined) => ({
     queryKey: ['accounts', domain, { q, subtree, sort, order, cursor }],
-    queryFn: () => get<Page<AccountView>>(`/domains/${encodeURIComponent(domain!)}/accounts`, { q, subtree, sort, order, cursor, limit: PAGE_SIZE }),
+    queryFn: () => get<AccountPage>(`/domains/${encodeURIComponent(domain!)}/accounts`, { q, subtree, sort, order, cursor, limit: PAGE_SIZE }),
     enabled: domain !== null,
     placeholderData: keepPreviousData,
   });
+  const accounts = useQuery(pageQuery(cursors[cursors.length - 1]));
+  // The API counts with the first page only; on later pages its cached answer keeps the total on screen.
+  // No placeholder here: the total of the previous search must not stand next to the new one.
+  const total = useQuery({ ...pageQuery(undefined), placeholderData: undefined }).data?.total;
 
   const onSort = (field: SortField) => {
     if (field === sort) setOrder(order === 'asc' ? 'desc' : 'asc');
@@ -82,6 +86,9 @@ function Accounts() {
         <TextInput label="Search" placeholder="Address or name" value={search} onChange={(e) => setSearch(e.currentTarget.value)} w={280} />
         <Checkbox label="Include sub-domains" checked={subtree} onChange={(e) => setSubtree(e.currentTarget.checked)} mb={8} />
       </Group>
+      <Text size="sm" data-testid="accounts-total" aria-live="polite">
+        {total ? `${describeTotal(total)}${q ? ` ${total.count === 1 ? 'matches' : 'match'} "${q}"` : ''}` : '\u00a0'}
+      </Text>
       {accounts.error ? (
         <Alert color="red" role="alert">
           {accounts.error.message}
