@@ -87,6 +87,21 @@ describe('webmail sign-in of a mailbox owner', () => {
   });
 });
 
+describe('an open self-service session', () => {
+  it('ends when webmail is switched off, and works again once it is back on', async () => {
+    const owner = await createMailbox(WEST, 'session-owner');
+    const session = await api.login(owner, PASSWORD);
+    expect((await session.get('/auth/me')).status).toBe(200);
+
+    expect((await people.postmaster1.patch(`/accounts/${owner}`, { services: { webmail: false } })).status).toBe(200);
+    // Seen through the settings notifications, not only at the next sign-in.
+    await expect.poll(async () => (await session.get('/auth/me')).status, { timeout: 2000, interval: 20 }).toBe(401);
+
+    expect((await people.postmaster1.patch(`/accounts/${owner}`, { services: { webmail: true } })).status).toBe(200);
+    await expect.poll(async () => (await session.get('/auth/me')).status, { timeout: 2000, interval: 20 }).toBe(200);
+  });
+});
+
 describe('a toggle changed through the API', () => {
   it('is seen by the running engine\'s access checks within a second; the other services stay on', async () => {
     const address = await createMailbox(WEST, 'imapuser');

@@ -10,6 +10,7 @@ import { AuditService } from './audit/audit.service.js';
 import { AuditController, AuditResolver } from './audit/audit.controller.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { PrincipalResolver } from './auth/principals.js';
+import { MailboxSettings } from './auth/mailbox-settings.js';
 import { AuthService } from './auth/auth.service.js';
 import { AuthController } from './auth/auth.controller.js';
 import { ProblemFilter } from './common/problem.filter.js';
@@ -19,7 +20,7 @@ import { Loaders } from './graphql/context.js';
 import { complexityLimit, depthLimit } from './graphql/limits.js';
 import { FEATURE_MODULES } from './features.js';
 
-/** Database, configuration, audit and authentication: what every feature module uses. */
+/** Database, configuration, audit, authentication and mailbox settings: what every feature module uses. */
 @Global()
 @Module({})
 class CoreModule {
@@ -32,9 +33,10 @@ class CoreModule {
         // Replayable secrets (remote POP passwords, webhook and LDAP secrets, queued imports) are sealed with one key.
         { provide: SealedSecrets, useValue: new SealedSecrets(loadSecretKey(config.dataDir)) },
         AuditService,
+        MailboxSettings,
         PrincipalResolver,
       ],
-      exports: [API_CONFIG, PRISMA, SealedSecrets, AuditService, PrincipalResolver],
+      exports: [API_CONFIG, PRISMA, SealedSecrets, AuditService, MailboxSettings, PrincipalResolver],
     };
   }
 }

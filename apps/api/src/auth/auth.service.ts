@@ -6,7 +6,8 @@ import { API_CONFIG, type ApiConfig } from '../config.js';
 import { AppError } from '../common/errors.js';
 import { parseInput } from '../common/validation.js';
 import type { Actor } from '../common/actor.js';
-import { hashPassword, loadEffectiveSettings, needsRehash, refusalReason, verifyPassword } from '@schoolmail/mail-engine';
+import { hashPassword, needsRehash, verifyPassword } from '@schoolmail/mail-engine';
+import { MailboxSettings } from './mailbox-settings.js';
 import { hashToken, newSecret, SESSION_TOKEN_PREFIX } from './principals.js';
 import { LoginLimiter } from './login-limiter.js';
 
@@ -26,6 +27,7 @@ export class AuthService {
   constructor(
     @Inject(PRISMA) private readonly prisma: Database,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
+    private readonly mailboxSettings: MailboxSettings,
   ) {
     this.limiter = new LoginLimiter(config.loginWindowMinutes * 60_000, config.loginFailuresPerUser, config.loginFailuresPerAddress);
   }
@@ -88,10 +90,7 @@ export class AuthService {
       role: 'user',
       sessionOwner: { accountId: account.id },
       /** Mailbox owners sign in only while `webmail` is effective for them; the reason says which level switched it off. */
-      refusal: async () => {
-        const settings = (await loadEffectiveSettings(this.prisma, [account.id])).get(account.id);
-        return settings ? refusalReason(settings, 'webmail') : null;
-      },
+      refusal: () => this.mailboxSettings.webmailRefusal(account.id),
       savePasswordHash: (passwordHash: string) => this.prisma.account.update({ where: { id: account.id }, data: { passwordHash } }),
     };
   }

@@ -4,6 +4,7 @@ import { defineAbilityFor, permissionListSchema, type DomainScope, type Grant, t
 import type { Prisma } from '@schoolmail/prisma';
 import { PRISMA, type Database } from '../database/database.js';
 import type { Actor, Interface } from '../common/actor.js';
+import { MailboxSettings } from './mailbox-settings.js';
 
 export const SESSION_TOKEN_PREFIX = 'sms_';
 export const API_KEY_PREFIX = 'smk_';
@@ -43,7 +44,10 @@ export function roleLabel(principal: Principal): string {
 /** Resolves bearer tokens (sessions and API keys) to principals and their ability. */
 @Injectable()
 export class PrincipalResolver {
-  constructor(@Inject(PRISMA) private readonly prisma: Database) {}
+  constructor(
+    @Inject(PRISMA) private readonly prisma: Database,
+    private readonly mailboxSettings: MailboxSettings,
+  ) {}
 
   /**
    * An admin's grants in one query (authentication runs on every request: joins in SQL
@@ -113,6 +117,8 @@ export class PrincipalResolver {
     }
     if (session.accountId !== null) {
       if (session.accountStatus !== 'active' || session.domainStatus !== 'active') return null;
+      // Self-service lasts only while webmail is effective: switched off, the open session ends too.
+      if ((await this.mailboxSettings.webmailRefusal(session.accountId)) !== null) return null;
       return {
         principal: { kind: 'user', accountId: session.accountId, name: session.address!, domainPath: session.domainPath! } as Principal,
         sessionId: session.id,

@@ -4,11 +4,9 @@
  * decided (local or LDAP, the same throttle per client and per account).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import {
   answerNginxAuth,
-  ChangeListener,
-  databaseUrlOf,
   DirectoryLogins,
   findNetwork,
   PrismaMailAccess,
@@ -17,43 +15,34 @@ import {
   type NginxAuthRequest,
 } from '@schoolmail/mail-engine';
 import { AppError } from '../common/errors.js';
-import { API_CONFIG, type ApiConfig } from '../config.js';
 import { PRISMA, type Database } from '../database/database.js';
 import { CLUSTER_SETTINGS, type ClusterSettings } from './cluster.settings.js';
+import { MailboxSettings } from '../auth/mailbox-settings.js';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
 @Injectable()
-export class NginxAuthService implements OnModuleInit, OnModuleDestroy {
+export class NginxAuthService implements OnModuleDestroy {
   private readonly logger = new Logger('nginx-auth');
   private readonly access: PrismaMailAccess;
-  private readonly changes: ChangeListener | null;
 
   constructor(
     @Inject(PRISMA) private readonly prisma: Database,
-    @Inject(API_CONFIG) config: ApiConfig,
     @Inject(CLUSTER_SETTINGS) private readonly settings: ClusterSettings,
     secrets: SealedSecrets,
+    mailboxSettings: MailboxSettings,
   ) {
     // Its own MailAccess (this process may run no engine: role api), with the engine's
-    // settings cache, which PostgreSQL notifications keep current on every node.
-    const databaseUrl = config.databaseUrl ?? databaseUrlOf(prisma);
-    this.changes = databaseUrl ? new ChangeListener(databaseUrl, (line) => this.logger.warn(line)) : null;
+    // settings cache, kept current by the process's settings notifications.
     this.access = new PrismaMailAccess(prisma, {
-      changes: this.changes,
+      changes: mailboxSettings.changes,
       directory: new DirectoryLogins({ secrets }),
       log: (line) => this.logger.warn(line),
     });
   }
 
-  async onModuleInit() {
-    // Not yet listening only means no caching: every login reads the settings until it is.
-    await this.changes?.start().catch((error: unknown) => this.logger.warn(`settings notifications: ${String(error)}; retrying`));
-  }
-
-  async onModuleDestroy() {
+  onModuleDestroy() {
     this.access.close();
-    await this.changes?.stop();
   }
 
   /** Throws 403 unless the caller is an allowed network and sent the secret. */
