@@ -161,3 +161,29 @@ describe('GraphQL', () => {
     expect(removed.data.deleteDomainAuthSource).toBe(true);
   });
 });
+
+describe('console sign-in of a mailbox owner in an LDAP domain', () => {
+  const D2 = 'district2.k12.us';
+
+  it('takes the directory password, not the local one, and fails temporarily while the directory is down', async () => {
+    expect((await people.staff.put(path(D2), { ...source, cacheSeconds: 0 })).status).toBe(200);
+    expect((await people.postmaster2.post(`/domains/${D2}/accounts`, { localPart: 'kim', password: 'local-secret-2026-qz' })).status).toBe(201);
+    slapd.addPerson({ uid: 'kim', mail: `kim@${D2}`, password: 'kim-directory-pw' });
+    const signIn = (password: string) => api.anonymous.post('/auth/login', { username: `kim@${D2}`, password });
+
+    const signedIn = await signIn('kim-directory-pw');
+    expect(signedIn.status).toBe(200);
+    expect(signedIn.body.role).toBe('user');
+    expect((await signIn('local-secret-2026-qz')).status).toBe(401);
+
+    await slapd.stop();
+    try {
+      const down = await signIn('kim-directory-pw');
+      expect(down.status).toBe(503);
+      expect(down.headers.get('retry-after')).toBe('30');
+      expect(down.body.detail).toMatch(/^sign-in is not possible right now/);
+    } finally {
+      await slapd.resume();
+    }
+  });
+});

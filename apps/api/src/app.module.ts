@@ -10,7 +10,7 @@ import { AuditService } from './audit/audit.service.js';
 import { AuditController, AuditResolver } from './audit/audit.controller.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { PrincipalResolver } from './auth/principals.js';
-import { MailboxSettings } from './auth/mailbox-settings.js';
+import { MailboxAccess } from './auth/mailbox-access.js';
 import { AuthService } from './auth/auth.service.js';
 import { AuthController } from './auth/auth.controller.js';
 import { ProblemFilter } from './common/problem.filter.js';
@@ -20,7 +20,7 @@ import { Loaders } from './graphql/context.js';
 import { complexityLimit, depthLimit } from './graphql/limits.js';
 import { FEATURE_MODULES } from './features.js';
 
-/** Database, configuration, audit, authentication and mailbox settings: what every feature module uses. */
+/** Database, configuration, audit, authentication and mailbox access: what every feature module uses. */
 @Global()
 @Module({})
 class CoreModule {
@@ -33,10 +33,10 @@ class CoreModule {
         // Replayable secrets (remote POP passwords, webhook and LDAP secrets, queued imports) are sealed with one key.
         { provide: SealedSecrets, useValue: new SealedSecrets(loadSecretKey(config.dataDir)) },
         AuditService,
-        MailboxSettings,
+        MailboxAccess,
         PrincipalResolver,
       ],
-      exports: [API_CONFIG, PRISMA, SealedSecrets, AuditService, MailboxSettings, PrincipalResolver],
+      exports: [API_CONFIG, PRISMA, SealedSecrets, AuditService, MailboxAccess, PrincipalResolver],
     };
   }
 }

@@ -7,7 +7,7 @@ import { AppError } from '../common/errors.js';
 import { parseInput } from '../common/validation.js';
 import type { Actor } from '../common/actor.js';
 import { hashPassword, needsRehash, verifyPassword } from '@schoolmail/mail-engine';
-import { MailboxSettings } from './mailbox-settings.js';
+import { MailboxAccess } from './mailbox-access.js';
 import { hashToken, newSecret, SESSION_TOKEN_PREFIX } from './principals.js';
 import { LoginLimiter } from './login-limiter.js';
 
@@ -20,6 +20,9 @@ export const loginInput = z.object({
 // a wrong password and does not reveal which usernames exist.
 const DUMMY_HASH = '{SCRYPT}$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
 
+const tooManyAttempts = (seconds: number) =>
+  new AppError('TOO_MANY_REQUESTS', `too many failed sign-in attempts; try again in ${seconds} seconds`, { retryAfterSeconds: seconds });
+
 @Injectable()
 export class AuthService {
   private readonly limiter: LoginLimiter;
@@ -27,7 +30,7 @@ export class AuthService {
   constructor(
     @Inject(PRISMA) private readonly prisma: Database,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
-    private readonly mailboxSettings: MailboxSettings,
+    private readonly mailboxes: MailboxAccess,
   ) {
     this.limiter = new LoginLimiter(config.loginWindowMinutes * 60_000, config.loginFailuresPerUser, config.loginFailuresPerAddress);
   }
@@ -39,60 +42,57 @@ export class AuthService {
   async login(rawInput: unknown, clientIp: string | null) {
     const { username, password } = parseInput(loginInput, rawInput);
     const wait = this.limiter.retryAfter(username, clientIp);
-    if (wait > 0) {
-      throw new AppError('TOO_MANY_REQUESTS', `too many failed sign-in attempts; try again in ${wait} seconds`, { retryAfterSeconds: wait });
-    }
-    const owner = username.includes('@') ? await this.findAccount(username) : await this.findAdmin(username);
-    const valid = await verifyPassword(password, owner?.passwordHash ?? DUMMY_HASH);
-    if (!owner || !valid || !owner.active) {
-      this.limiter.fail(username, clientIp);
-      throw new AppError('UNAUTHENTICATED', owner && valid ? owner.inactiveReason : 'wrong username or password');
-    }
+    if (wait > 0) throw tooManyAttempts(wait);
+    const sessionOwner = username.includes('@') ? await this.verifyMailboxOwner(username, password, clientIp) : await this.verifyAdmin(username, password, clientIp);
     this.limiter.succeed(username);
-    const refusal = await owner.refusal();
-    if (refusal) throw new AppError('FORBIDDEN', refusal);
-    if (needsRehash(owner.passwordHash)) await owner.savePasswordHash(await hashPassword(password));
     const token = SESSION_TOKEN_PREFIX + newSecret();
     const expiresAt = new Date(Date.now() + this.config.sessionTtlMinutes * 60_000);
     await this.prisma.session.create({
-      data: { id: randomUUID(), tokenHash: hashToken(token), expiresAt, clientIp, ...owner.sessionOwner },
+      data: { id: randomUUID(), tokenHash: hashToken(token), expiresAt, clientIp, ...sessionOwner },
     });
-    return { accessToken: token, expiresAt: expiresAt.toISOString(), tokenType: 'Bearer', role: owner.role };
+    return { accessToken: token, expiresAt: expiresAt.toISOString(), tokenType: 'Bearer', role: 'adminId' in sessionOwner ? 'admin' : 'user' };
+  }
+
+  private async verifyAdmin(username: string, password: string, clientIp: string | null) {
+    const admin = await this.prisma.admin.findUnique({ where: { username } });
+    const valid = await verifyPassword(password, admin?.passwordHash ?? DUMMY_HASH);
+    if (!admin || !valid || admin.disabled) {
+      this.limiter.fail(username, clientIp);
+      throw new AppError('UNAUTHENTICATED', admin && valid ? 'this administrator is disabled' : 'wrong username or password');
+    }
+    if (needsRehash(admin.passwordHash)) await this.prisma.admin.update({ where: { id: admin.id }, data: { passwordHash: await hashPassword(password) } });
+    return { adminId: admin.id };
+  }
+
+  /**
+   * A mailbox owner's sign-in is a `webmail` login decided by the engine, like an IMAP login:
+   * the local password or the domain's LDAP directory, and only while webmail is effective
+   * (the reason says which level switched it off).
+   */
+  private async verifyMailboxOwner(username: string, password: string, clientIp: string | null) {
+    const outcome = await this.mailboxes.access.login({ user: username, password, service: 'webmail', clientIp: clientIp ?? 'unknown' });
+    if (outcome.ok) return { accountId: outcome.accountId };
+    switch (outcome.reason) {
+      case 'credentials':
+        this.limiter.fail(username, clientIp);
+        throw new AppError('UNAUTHENTICATED', 'wrong username or password');
+      case 'rate-limited':
+        throw tooManyAttempts(outcome.retryAfterSeconds);
+      case 'unavailable':
+        throw new AppError('DIRECTORY_UNAVAILABLE', `sign-in is not possible right now: ${outcome.message}`, { retryAfterSeconds: 30 });
+      case 'disabled': {
+        // A suspended mailbox or domain is not signed in at all (401); a service switched off is a refusal (403).
+        const account = await this.prisma.account.findUnique({ where: { address: username.toLowerCase() }, include: { domain: true } });
+        if (account && account.status !== 'active') throw new AppError('UNAUTHENTICATED', `this mailbox is ${account.status}`);
+        if (account && account.domain.status !== 'active') throw new AppError('UNAUTHENTICATED', `the domain ${account.domain.name} is suspended`);
+        throw new AppError('FORBIDDEN', outcome.message);
+      }
+    }
   }
 
   async logout(actor: Actor) {
     if (!actor.sessionId) throw AppError.invalid('authorization', 'API keys are revoked with DELETE /api/v1/api-keys/{id}, not logged out');
     await this.prisma.session.update({ where: { id: actor.sessionId }, data: { revokedAt: new Date() } });
-  }
-
-  private async findAdmin(username: string) {
-    const admin = await this.prisma.admin.findUnique({ where: { username } });
-    if (!admin) return null;
-    return {
-      passwordHash: admin.passwordHash,
-      active: !admin.disabled,
-      inactiveReason: 'this administrator is disabled',
-      role: 'admin',
-      sessionOwner: { adminId: admin.id },
-      refusal: async (): Promise<string | null> => null,
-      savePasswordHash: (passwordHash: string) => this.prisma.admin.update({ where: { id: admin.id }, data: { passwordHash } }),
-    };
-  }
-
-  private async findAccount(address: string) {
-    const account = await this.prisma.account.findUnique({ where: { address: address.toLowerCase() }, include: { domain: true } });
-    if (!account) return null;
-    const active = account.status === 'active' && account.domain.status === 'active';
-    return {
-      passwordHash: account.passwordHash,
-      active,
-      inactiveReason: account.status !== 'active' ? `this mailbox is ${account.status}` : `the domain ${account.domain.name} is suspended`,
-      role: 'user',
-      sessionOwner: { accountId: account.id },
-      /** Mailbox owners sign in only while `webmail` is effective for them; the reason says which level switched it off. */
-      refusal: () => this.mailboxSettings.webmailRefusal(account.id),
-      savePasswordHash: (passwordHash: string) => this.prisma.account.update({ where: { id: account.id }, data: { passwordHash } }),
-    };
   }
 
   async whoAmI(actor: Actor) {

@@ -4,7 +4,7 @@ import { defineAbilityFor, permissionListSchema, type DomainScope, type Grant, t
 import type { Prisma } from '@schoolmail/prisma';
 import { PRISMA, type Database } from '../database/database.js';
 import type { Actor, Interface } from '../common/actor.js';
-import { MailboxSettings } from './mailbox-settings.js';
+import { MailboxAccess } from './mailbox-access.js';
 
 export const SESSION_TOKEN_PREFIX = 'sms_';
 export const API_KEY_PREFIX = 'smk_';
@@ -46,7 +46,7 @@ export function roleLabel(principal: Principal): string {
 export class PrincipalResolver {
   constructor(
     @Inject(PRISMA) private readonly prisma: Database,
-    private readonly mailboxSettings: MailboxSettings,
+    private readonly mailboxes: MailboxAccess,
   ) {}
 
   /**
@@ -118,7 +118,7 @@ export class PrincipalResolver {
     if (session.accountId !== null) {
       if (session.accountStatus !== 'active' || session.domainStatus !== 'active') return null;
       // Self-service lasts only while webmail is effective: switched off, the open session ends too.
-      if ((await this.mailboxSettings.webmailRefusal(session.accountId)) !== null) return null;
+      if ((await this.mailboxes.access.refusal(session.accountId, 'webmail')) !== null) return null;
       return {
         principal: { kind: 'user', accountId: session.accountId, name: session.address!, domainPath: session.domainPath! } as Principal,
         sessionId: session.id,

@@ -4,46 +4,29 @@
  * decided (local or LDAP, the same throttle per client and per account).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   answerNginxAuth,
-  DirectoryLogins,
   findNetwork,
-  PrismaMailAccess,
-  SealedSecrets,
   type NginxAuthAnswer,
   type NginxAuthRequest,
 } from '@schoolmail/mail-engine';
 import { AppError } from '../common/errors.js';
 import { PRISMA, type Database } from '../database/database.js';
 import { CLUSTER_SETTINGS, type ClusterSettings } from './cluster.settings.js';
-import { MailboxSettings } from '../auth/mailbox-settings.js';
+import { MailboxAccess } from '../auth/mailbox-access.js';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
 @Injectable()
-export class NginxAuthService implements OnModuleDestroy {
+export class NginxAuthService {
   private readonly logger = new Logger('nginx-auth');
-  private readonly access: PrismaMailAccess;
 
   constructor(
     @Inject(PRISMA) private readonly prisma: Database,
     @Inject(CLUSTER_SETTINGS) private readonly settings: ClusterSettings,
-    secrets: SealedSecrets,
-    mailboxSettings: MailboxSettings,
-  ) {
-    // Its own MailAccess (this process may run no engine: role api), with the engine's
-    // settings cache, kept current by the process's settings notifications.
-    this.access = new PrismaMailAccess(prisma, {
-      changes: mailboxSettings.changes,
-      directory: new DirectoryLogins({ secrets }),
-      log: (line) => this.logger.warn(line),
-    });
-  }
-
-  onModuleDestroy() {
-    this.access.close();
-  }
+    private readonly mailboxes: MailboxAccess,
+  ) {}
 
   /** Throws 403 unless the caller is an allowed network and sent the secret. */
   checkCaller(peerAddress: string | undefined, secret: string | undefined) {
@@ -60,7 +43,7 @@ export class NginxAuthService implements OnModuleDestroy {
 
   answer(request: NginxAuthRequest): Promise<NginxAuthAnswer> {
     return answerNginxAuth(
-      { db: this.prisma, access: this.access, staleSeconds: this.settings.staleSeconds, preferNodeId: this.settings.nodeId },
+      { db: this.prisma, access: this.mailboxes.access, staleSeconds: this.settings.staleSeconds, preferNodeId: this.settings.nodeId },
       request,
     );
   }
