@@ -132,14 +132,15 @@ describe('assignment and failover', () => {
     expect((await districts.postmaster1.post('/cluster/failover', { from: 'node-a', to: 'node-b' })).status).toBe(403);
   });
 
-  it('prints an nginx configuration with the mail module, auth_http to this API and imap/pop3 servers', async () => {
-    const response = await api.staff.request('GET', '/api/v1/cluster/nginx-config?imap=0.0.0.0:143&pop3=0.0.0.0:110');
+  it('prints an nginx configuration with the mail module, auth_http to this API and imap/pop3/smtp servers', async () => {
+    const response = await api.staff.request('GET', '/api/v1/cluster/nginx-config?imap=0.0.0.0:143&pop3=0.0.0.0:110&smtp=0.0.0.0:587');
     expect(response.status).toBe(200);
     expect(response.body).toContain('load_module /usr/lib/nginx/modules/ngx_mail_module.so;');
     expect(response.body).toMatch(/auth_http http:\/\/[^;]+\/api\/v1\/internal\/nginx-auth;/);
     expect(response.body).toContain(`auth_http_header ${NGINX_SECRET_HEADER} "__SCHOOLMAIL_NGINX_AUTH_SECRET__";`);
     expect(response.body).toMatch(/listen 0\.0\.0\.0:143;\s+protocol imap;/);
     expect(response.body).toMatch(/listen 0\.0\.0\.0:110;\s+protocol pop3;/);
+    expect(response.body).toMatch(/listen 0\.0\.0\.0:587;\s+protocol smtp;\s+smtp_auth login plain;\s+xclient on;/);
     expect(response.body).not.toContain(SECRET);
   });
 });
@@ -159,6 +160,11 @@ describe('nginx auth_http endpoint', () => {
     expect(await nginxAuth({ 'Auth-User': 'bob@beta.test', 'Auth-Pass': MAIL_PASSWORD, 'Auth-Protocol': 'pop3' })).toMatchObject({ status_: 'OK', port: '20110' });
     expect(await nginxAuth({ 'Auth-User': 'sam@sub.alpha.test', 'Auth-Pass': MAIL_PASSWORD, 'Auth-Protocol': 'pop3' })).toMatchObject({ status_: 'OK', port: '10110' });
     expect(await nginxAuth({ 'Auth-User': 'bob@beta.test', 'Auth-Pass': MAIL_PASSWORD, 'Auth-Protocol': 'smtp', 'Auth-Method': 'login' })).toMatchObject({ status_: 'OK', port: '20587' });
+    // An account routed by its LDAP mailHost lives on that node, whatever its domain's pin.
+    const max = await mailbox(api.prisma, 'max@alpha.test');
+    await api.prisma.account.update({ where: { id: max.id }, data: { mailHost: 'node-b' } });
+    expect(await nginxAuth({ 'Auth-User': 'max@alpha.test', 'Auth-Pass': MAIL_PASSWORD })).toMatchObject({ status_: 'OK', port: '20143' });
+    expect(await nginxAuth({ 'Auth-User': 'max@alpha.test', 'Auth-Pass': MAIL_PASSWORD, 'Auth-Protocol': 'smtp' })).toMatchObject({ status_: 'OK', port: '20587' });
     // nginx URL-escapes the credentials.
     expect(await nginxAuth({ 'Auth-User': 'ann%40alpha.test', 'Auth-Pass': encodeURIComponent(MAIL_PASSWORD) })).toMatchObject({ status_: 'OK', port: '10143' });
   });

@@ -48,6 +48,10 @@ describe('schoolmail cluster', () => {
     expect(printed.stdout).toContain('load_module /usr/lib/nginx/modules/ngx_mail_module.so;');
     expect(printed.stdout).toContain('auth_http_header X-Schoolmail-Nginx-Secret "s3cret";');
     expect(printed.stdout).toMatch(/listen 0\.0\.0\.0:1143;\s+protocol imap;/);
+    // SMTP submission by default on 587, and where asked.
+    expect(printed.stdout).toMatch(/listen 0\.0\.0\.0:587;\s+protocol smtp;\s+smtp_auth login plain;\s+xclient on;/);
+    const smtp = await runCli(['cluster', 'nginx-config', '--smtp-listen', '10.0.0.5:2587'], { env: { ...cli.env, SCHOOLMAIL_NGINX_AUTH_SECRET: 's3cret' } });
+    expect(smtp.stdout).toMatch(/listen 10\.0\.0\.5:2587;\s+protocol smtp;/);
     const unset = await cli('cluster', 'nginx-config');
     expect(unset.stderr).toContain('SCHOOLMAIL_NGINX_AUTH_SECRET is not set');
   });

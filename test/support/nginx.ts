@@ -41,20 +41,22 @@ const portAnswers = (port: number) =>
 export interface TestNginx {
   imapPort: number;
   pop3Port: number;
+  /** SMTP submission: AUTH at nginx, then XCLIENT to the owner's submission listener. */
+  smtpPort: number;
   /** nginx's error log so far (auth refusals and upstream errors land here). */
   errorLog(): string;
   stop(): Promise<void>;
 }
 
-/** Starts nginx proxying IMAP and POP3 with auth_http to `authUrl`, sending `secret`. */
+/** Starts nginx proxying IMAP, POP3 and SMTP with auth_http to `authUrl`, sending `secret`. */
 export async function startTestNginx(options: { authUrl: string; secret: string }): Promise<TestNginx> {
   const prefix = mkdtempSync(join(tmpdir(), 'schoolmail-nginx-'));
-  const [imapPort, pop3Port] = [await freePort(), await freePort()];
+  const [imapPort, pop3Port, smtpPort] = [await freePort(), await freePort(), await freePort()];
   const errorLogFile = join(prefix, 'error.log');
   const config = renderNginxConfig({
     authUrl: options.authUrl,
     secret: options.secret,
-    listen: { imap: `127.0.0.1:${imapPort}`, pop3: `127.0.0.1:${pop3Port}` },
+    listen: { imap: `127.0.0.1:${imapPort}`, pop3: `127.0.0.1:${pop3Port}`, smtp: `127.0.0.1:${smtpPort}` },
     pidFile: join(prefix, 'nginx.pid'),
     errorLog: errorLogFile,
     workerProcesses: 1,
@@ -65,7 +67,7 @@ export async function startTestNginx(options: { authUrl: string; secret: string 
   let stderr = '';
   child.stderr?.on('data', (chunk) => (stderr += chunk));
   const deadline = Date.now() + 10_000;
-  while (!((await portAnswers(imapPort)) && (await portAnswers(pop3Port)))) {
+  while (!((await portAnswers(imapPort)) && (await portAnswers(pop3Port)) && (await portAnswers(smtpPort)))) {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`nginx did not start: ${stderr}`);
@@ -75,6 +77,7 @@ export async function startTestNginx(options: { authUrl: string; secret: string 
   return {
     imapPort,
     pop3Port,
+    smtpPort,
     errorLog: () => (existsSync(errorLogFile) ? readFileSync(errorLogFile, 'utf8') : ''),
     async stop() {
       if (child.exitCode === null) {

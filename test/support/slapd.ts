@@ -40,6 +40,8 @@ export interface LdapPerson {
   password: string;
   cn?: string;
   displayName?: string;
+  /** Routing (misc schema's `mailHost`, through the auxiliary class inetLocalMailRecipient). */
+  mailHost?: string;
 }
 
 export class TestSlapd {
@@ -75,7 +77,8 @@ export class TestSlapd {
       writeFileSync(join(dir, 'key.pem'), pems.private, { mode: 0o600 });
       tlsConfig = `TLSCertificateFile ${join(dir, 'cert.pem')}\nTLSCertificateKeyFile ${join(dir, 'key.pem')}\n`;
     }
-    const schema = ['core', 'cosine', 'inetorgperson', 'nis'].map((name) => `include /etc/ldap/schema/${name}.schema`).join('\n');
+    // misc: mailHost and its auxiliary class inetLocalMailRecipient, for routing by mailHost.
+    const schema = ['core', 'cosine', 'inetorgperson', 'nis', 'misc'].map((name) => `include /etc/ldap/schema/${name}.schema`).join('\n');
     writeFileSync(
       join(dir, 'slapd.conf'),
       `${schema}
@@ -127,6 +130,7 @@ index mail,uid eq
       [
         `dn: ${dn}`,
         'objectClass: inetOrgPerson',
+        ...(person.mailHost ? ['objectClass: inetLocalMailRecipient', `mailHost: ${person.mailHost}`] : []),
         `uid: ${person.uid}`,
         `cn: ${person.cn ?? person.uid}`,
         `sn: ${person.uid}`,

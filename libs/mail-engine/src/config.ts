@@ -28,6 +28,8 @@ export interface EngineConfig {
   greetingDelayMs?: number;
   /** Client networks (CIDR) whose mail is trusted as a local source (skips impersonation and content checks). */
   trustedNetworks: string[];
+  /** The cluster's nginx front-ends and back-ends (CIDR): may use XCLIENT and relay mail for mailboxes held here. */
+  clusterNetworks: string[];
   maxReceivedHeaders: number;
   queue: {
     workers: number;
@@ -81,6 +83,7 @@ export function loadEngineConfig(env: NodeJS.ProcessEnv = process.env): EngineCo
     maxConnectionsPerClient: integer(env, 'SCHOOLMAIL_MAX_CONNECTIONS_PER_CLIENT', 50),
     greetingDelayMs: integer(env, 'SCHOOLMAIL_SMTP_GREETING_DELAY_MS', 0),
     trustedNetworks: list(env.SCHOOLMAIL_TRUSTED_NETWORKS),
+    clusterNetworks: list(env.SCHOOLMAIL_CLUSTER_NETWORKS),
     maxReceivedHeaders: 25,
     queue: {
       workers: integer(env, 'SCHOOLMAIL_QUEUE_WORKERS', 8),

@@ -44,7 +44,13 @@ export class ClusterController {
   @Authenticated()
   @Header('content-type', 'text/plain; charset=utf-8')
   @ApiOperation({ summary: 'A ready nginx.conf for the front-end tier; the shared secret is a placeholder (staff)' })
-  nginxConfig(@CurrentActor() actor: Actor, @Query('imap') imap?: string, @Query('pop3') pop3?: string, @Query('authUrl') authUrl?: string) {
-    return this.cluster.nginxConfig(actor, { imap, pop3, authUrl });
+  nginxConfig(
+    @CurrentActor() actor: Actor,
+    @Query('imap') imap?: string,
+    @Query('pop3') pop3?: string,
+    @Query('smtp') smtp?: string,
+    @Query('authUrl') authUrl?: string,
+  ) {
+    return this.cluster.nginxConfig(actor, { imap, pop3, smtp, authUrl });
   }
 }

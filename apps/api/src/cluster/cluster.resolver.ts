@@ -1,4 +1,4 @@
-import { Args, Field, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
+import { Args, Field, Int, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { CurrentActor, type Actor } from '../common/actor.js';
 import { Authenticated } from '../common/permissions.js';
 import { ClusterService } from './cluster.service.js';
@@ -35,6 +35,7 @@ export class FailoverType {
   @Field() from!: string;
   @Field() to!: string;
   @Field(() => [String]) domains!: string[];
+  @Field(() => Int, { description: 'Accounts routed to the failed node by their own mailHost, moved too' }) accounts!: number;
 }
 
 /** Staff only, decided by the service (see ClusterController). */

@@ -78,9 +78,11 @@ export class ClusterService {
   }
 
   /**
-   * Hot stand-by: every domain pinned to `from` moves to `to` in one transaction, and the
-   * queue entries `from` was delivering are released so that any live node's reaper takes
-   * them over (their message files sit on the shared storage).
+   * Hot stand-by: every domain pinned to `from` moves to `to` in one transaction, with the
+   * accounts routed there by their own mailHost (the directory's attribute should follow: a
+   * later LDAP sync writes it back), and the queue entries `from` was delivering are released
+   * so that any live node's reaper takes them over (their message files sit on the shared
+   * storage). Mail queued for relay to `from` follows on its next retry: routing is read then.
    */
   async failover(actor: Actor, rawInput: unknown) {
     requireStaff(actor, 'fail over back-end nodes');
@@ -89,22 +91,23 @@ export class ClusterService {
       await this.requireMailNode(tx, to);
       const domains = await tx.domain.findMany({ where: { backendNode: from }, select: { name: true }, orderBy: { name: 'asc' } });
       await tx.domain.updateMany({ where: { backendNode: from }, data: { backendNode: to, version: { increment: 1 } } });
+      const { count: accounts } = await tx.account.updateMany({ where: { mailHost: from }, data: { mailHost: to, version: { increment: 1 } } });
       const releasedQueueEntries = await tx.$executeRaw`
         UPDATE "QueueEntry" SET "claimedUntil" = now() - interval '1 second' WHERE "claimedBy" = ${from} AND state = 'delivering'`;
-      const result = { from, to, domains: domains.map((d) => d.name), releasedQueueEntries };
+      const result = { from, to, domains: domains.map((d) => d.name), accounts, releasedQueueEntries };
       await this.audit.record(tx, actor, { action: 'cluster.failover', subjectType: 'ClusterNode', subjectId: from, domain: null, after: result });
       return result;
     });
   }
 
   /** nginx.conf for the front-end tier, with the secret left as a placeholder (the CLI fills it in locally). */
-  async nginxConfig(actor: Actor, listen: { imap?: string; pop3?: string; authUrl?: string }) {
+  async nginxConfig(actor: Actor, listen: { imap?: string; pop3?: string; smtp?: string; authUrl?: string }) {
     requireStaff(actor, 'read the front-end configuration');
     const nodes = await listClusterNodes(this.prisma, this.settings.staleSeconds);
     const self = nodes.find((n) => n.id === this.settings.nodeId)?.addresses.http ?? `127.0.0.1:${this.config.httpPort}`;
     return renderNginxConfig({
       authUrl: listen.authUrl ?? `http://${self}/api/v1/internal/nginx-auth`,
-      listen: { imap: listen.imap ?? '0.0.0.0:143', pop3: listen.pop3 ?? '0.0.0.0:110' },
+      listen: { imap: listen.imap ?? '0.0.0.0:143', pop3: listen.pop3 ?? '0.0.0.0:110', smtp: listen.smtp ?? '0.0.0.0:587' },
       nodes,
     });
   }

@@ -15,6 +15,7 @@ import {
   isSuspendedEntry,
   layoutAttributes,
   ldapjsDirectoryAdmin,
+  mailHostOf,
   newEntryAttributes,
   provisioningLayoutOf,
   SealedSecrets,
@@ -46,7 +47,7 @@ const PAGE_SIZE = 250;
  */
 export const DIRECTORY_ONLY_PASSWORD = '{DIRECTORY}';
 
-const accountFields = { id: true, address: true, localPart: true, domainId: true, displayName: true, status: true, ldapDn: true } as const;
+const accountFields = { id: true, address: true, localPart: true, domainId: true, displayName: true, status: true, ldapDn: true, mailHost: true } as const;
 
 export type SyncItem = SyncDifference & { result?: 'repaired' | 'failed'; error?: string; note?: string };
 
@@ -55,6 +56,7 @@ interface SyncContext {
   domain: { id: number; name: string; path: string };
   admin: DirectoryAdmin;
   layout: ProvisioningLayout;
+  mailHostAttribute: string | null;
   entries: Map<string, DirectoryEntry>;
 }
 
@@ -80,13 +82,15 @@ export class DirectorySyncService {
     const admin = ldapjsDirectoryAdmin(directoryConfigOf(row, this.secrets));
     try {
       const base = row.provisioning ? layout.base : row.userBase;
+      const mailHostAttribute = row.mailHostAttribute || null;
+      const attributes = [...layoutAttributes(layout), ...(mailHostAttribute ? [mailHostAttribute] : [])];
       const [entries, accounts] = await Promise.all([
-        admin.searchBySuffix(base, layout.mailAttribute, `@${domain.name}`, layoutAttributes(layout), PAGE_SIZE),
+        admin.searchBySuffix(base, layout.mailAttribute, `@${domain.name}`, attributes, PAGE_SIZE),
         this.prisma.account.findMany({ where: { domainId: domain.id }, select: accountFields, orderBy: { address: 'asc' } }),
       ]);
-      const differences: SyncItem[] = planSync({ provisioning: row.provisioning, layout, accounts, entries });
+      const differences: SyncItem[] = planSync({ provisioning: row.provisioning, layout, mailHostAttribute, accounts, entries });
       if (input.apply) {
-        const context: SyncContext = { actor, domain, admin, layout, entries: new Map(entries.map((entry) => [entry.dn, entry])) };
+        const context: SyncContext = { actor, domain, admin, layout, mailHostAttribute, entries: new Map(entries.map((entry) => [entry.dn, entry])) };
         const byAddress = new Map(accounts.map((account) => [account.address, account]));
         for (const item of differences) await this.repair(context, item, byAddress.get(item.address));
       }
@@ -115,7 +119,7 @@ export class DirectorySyncService {
   }
 
   /** One repair in one transaction, audited; the directory write last before the commit. Answers a note for the report, if any. */
-  private async repairOne({ actor, domain, admin, layout, entries }: SyncContext, item: SyncDifference, account: SyncAccount | undefined): Promise<string | null> {
+  private async repairOne({ actor, domain, admin, layout, mailHostAttribute, entries }: SyncContext, item: SyncDifference, account: SyncAccount | undefined): Promise<string | null> {
     const audit = (tx: Parameters<AuditService['record']>[0], before: unknown, after: unknown) =>
       this.audit.record(tx, actor, { action: `ldap.sync.${item.repair}`, subjectType: 'Account', subjectId: item.address, domain, before, after });
 
@@ -163,12 +167,13 @@ export class DirectorySyncService {
           displayName: valuesOf(entry, layout.displayNameAttribute)[0] ?? null,
           status: isSuspendedEntry(entry) ? ('suspended' as const) : ('active' as const),
           ldapDn: item.dn,
+          mailHost: mailHostOf(entry, mailHostAttribute),
         };
         await this.prisma.$transaction(async (tx) => {
           await claimAddress(tx, item.address, 'account', domain.id, 'mail');
           const created = await tx.account.create({ data });
           await ensureDefaultFolders(tx, created.id);
-          await audit(tx, null, { address: data.address, displayName: data.displayName, status: data.status, ldapDn: data.ldapDn });
+          await audit(tx, null, { address: data.address, displayName: data.displayName, status: data.status, ldapDn: data.ldapDn, mailHost: data.mailHost });
         });
         return null;
       }
@@ -181,16 +186,19 @@ export class DirectorySyncService {
       }
       case 'update-account': {
         const entry = entries.get(item.dn)!;
-        // A locked account (too many failed logins) stays locked unless the directory suspends it.
-        const suspension = item.kind === 'attributes' && item.fields.some((field) => field.field === 'suspended');
+        // Only the fields that differ: in a provisioning domain this item carries mailHost alone,
+        // and a locked account (too many failed logins) stays locked unless the directory suspends it.
+        const differing = new Set(item.kind === 'attributes' ? item.fields.map((field) => field.field) : []);
         const data = {
-          displayName: valuesOf(entry, layout.displayNameAttribute)[0] ?? null,
-          status: suspension ? (isSuspendedEntry(entry) ? ('suspended' as const) : ('active' as const)) : (account!.status as 'active' | 'suspended' | 'locked'),
+          ...(differing.has('displayName') ? { displayName: valuesOf(entry, layout.displayNameAttribute)[0] ?? null } : {}),
+          ...(differing.has('suspended') ? { status: isSuspendedEntry(entry) ? ('suspended' as const) : ('active' as const) } : {}),
+          ...(differing.has('mailHost') ? { mailHost: mailHostOf(entry, mailHostAttribute) } : {}),
           ldapDn: item.dn,
         };
+        const before = { displayName: account!.displayName, status: account!.status, ldapDn: account!.ldapDn, mailHost: account!.mailHost };
         await this.prisma.$transaction(async (tx) => {
           await tx.account.update({ where: { id: account!.id }, data: { ...data, version: { increment: 1 } } });
-          await audit(tx, { displayName: account!.displayName, status: account!.status }, data);
+          await audit(tx, Object.fromEntries(Object.keys(data).map((key) => [key, before[key as keyof typeof before]])), data);
         });
         return null;
       }

@@ -9,8 +9,12 @@
  * - other LDAP domains: the directory is the source. An entry without an account gets an
  *   account (its password stays in the directory), an active account without an entry is
  *   suspended, differing display names and suspension are copied to the account.
+ * - mailHost, in both: the directory is the source. Routing is the directory's business (a
+ *   login copies it too, see access/prisma-mail-access.ts), so a provisioning domain's
+ *   mailHost difference is its own item, repaired on the account while the other attributes
+ *   of that entry are written to the directory.
  */
-import { isSuspendedEntry, valuesOf, type DirectoryEntry, type ProvisioningLayout } from '@schoolmail/mail-engine';
+import { isSuspendedEntry, mailHostOf, valuesOf, type DirectoryEntry, type ProvisioningLayout } from '@schoolmail/mail-engine';
 
 export type SyncDirection = 'schoolmail-to-directory' | 'directory-to-schoolmail';
 
@@ -22,6 +26,7 @@ export interface SyncAccount {
   displayName: string | null;
   status: string;
   ldapDn: string | null;
+  mailHost: string | null;
 }
 
 export type SyncDifference =
@@ -31,7 +36,7 @@ export type SyncDifference =
   | { kind: 'duplicate-entries'; address: string; dns: string[]; repair: 'none' };
 
 export interface FieldDifference {
-  field: 'displayName' | 'suspended';
+  field: 'displayName' | 'suspended' | 'mailHost';
   schoolmail: string | boolean | null;
   directory: string | boolean | null;
 }
@@ -39,11 +44,13 @@ export interface FieldDifference {
 export interface SyncPlanInput {
   provisioning: boolean;
   layout: ProvisioningLayout;
+  /** The source's mapped mailHost attribute; null: routing is not compared. */
+  mailHostAttribute: string | null;
   accounts: SyncAccount[];
   entries: DirectoryEntry[];
 }
 
-export function planSync({ provisioning, layout, accounts, entries }: SyncPlanInput): SyncDifference[] {
+export function planSync({ provisioning, layout, mailHostAttribute, accounts, entries }: SyncPlanInput): SyncDifference[] {
   const byAddress = new Map<string, DirectoryEntry[]>();
   for (const entry of entries) {
     for (const mail of valuesOf(entry, layout.mailAttribute)) {
@@ -68,7 +75,10 @@ export function planSync({ provisioning, layout, accounts, entries }: SyncPlanIn
       continue;
     }
     const fields = fieldDifferences(layout, account, entry);
+    const routing = mailHostDifference(mailHostAttribute, account, entry);
+    if (!provisioning) fields.push(...routing);
     if (fields.length) differences.push({ kind: 'attributes', address: account.address, dn: entry.dn, fields, repair: provisioning ? 'update-entry' : 'update-account' });
+    if (provisioning && routing.length) differences.push({ kind: 'attributes', address: account.address, dn: entry.dn, fields: routing, repair: 'update-account' });
   }
   for (const [address, found] of byAddress) {
     if (local.has(address)) continue;
@@ -76,6 +86,11 @@ export function planSync({ provisioning, layout, accounts, entries }: SyncPlanIn
     else differences.push({ kind: 'only-in-directory', address, dn: found[0]!.dn, repair: provisioning ? 'delete-entry' : 'create-account' });
   }
   return differences.sort((left, right) => left.address.localeCompare(right.address));
+}
+
+function mailHostDifference(attribute: string | null, account: SyncAccount, entry: DirectoryEntry): FieldDifference[] {
+  const directory = mailHostOf(entry, attribute);
+  return attribute && directory !== account.mailHost ? [{ field: 'mailHost', schoolmail: account.mailHost, directory }] : [];
 }
 
 function fieldDifferences(layout: ProvisioningLayout, account: SyncAccount, entry: DirectoryEntry): FieldDifference[] {

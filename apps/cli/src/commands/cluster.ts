@@ -49,10 +49,16 @@ export function registerCluster(program: Command, environment: Environment) {
   leaf(cluster, 'nginx-config', 'Print an nginx.conf for the front-end tier (the secret comes from SCHOOLMAIL_NGINX_AUTH_SECRET here)', 'SCHOOLMAIL_NGINX_AUTH_SECRET=... schoolmail cluster nginx-config > /etc/nginx/nginx.conf')
     .option('--imap-listen <address>', 'where nginx takes IMAP', '0.0.0.0:143')
     .option('--pop3-listen <address>', 'where nginx takes POP3', '0.0.0.0:110')
+    .option('--smtp-listen <address>', 'where nginx takes SMTP submission (AUTH, then XCLIENT to the back-end)', '0.0.0.0:587')
     .option('--auth-url <url>', 'the auth endpoint as nginx reaches it (default: this API node)')
     .action(
-      act(environment, async (run, options: { imapListen: string; pop3Listen: string; authUrl?: string }) => {
-        const config: string = await run.api.get('/cluster/nginx-config', { imap: options.imapListen, pop3: options.pop3Listen, authUrl: options.authUrl });
+      act(environment, async (run, options: { imapListen: string; pop3Listen: string; smtpListen: string; authUrl?: string }) => {
+        const config: string = await run.api.get('/cluster/nginx-config', {
+          imap: options.imapListen,
+          pop3: options.pop3Listen,
+          smtp: options.smtpListen,
+          authUrl: options.authUrl,
+        });
         const secret = environment.env.SCHOOLMAIL_NGINX_AUTH_SECRET;
         if (!secret) environment.stderr(`SCHOOLMAIL_NGINX_AUTH_SECRET is not set: replace ${SECRET_PLACEHOLDER} with the API's secret\n`);
         run.print(secret ? config.replace(SECRET_PLACEHOLDER, secret.replace(/["\\]/g, '\\$&')) : config);

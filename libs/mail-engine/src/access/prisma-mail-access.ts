@@ -1,8 +1,9 @@
 /**
  * MailAccess on PostgreSQL: the account by its address, its scheme-tagged hash verified (a
  * recent success remembered, see verified-passwords.ts) or, when its domain authenticates
- * against LDAP, a bind as its directory entry (ldap/directory-logins.ts); then its status and
- * the service from the effective settings (cached per account, see settings-cache.ts).
+ * against LDAP, a bind as its directory entry (ldap/directory-logins.ts), whose mailHost the
+ * account then follows; then its status and the service from the effective settings (cached
+ * per account, see settings-cache.ts).
  */
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../contracts.js';
@@ -10,7 +11,7 @@ import { hashPassword, needsRehash, verifyPassword } from '../auth/passwords.js'
 import type { ChangeListener } from '../notify/change-listener.js';
 import { AuthSources, type AuthSourceRow } from '../ldap/auth-sources.js';
 import { DirectoryUnavailableError } from '../ldap/directory-client.js';
-import type { DirectoryLogins } from '../ldap/directory-logins.js';
+import type { AcceptedDirectoryLogin, DirectoryLogins } from '../ldap/directory-logins.js';
 import type { EffectiveSettings } from '../settings/resolve-settings.js';
 import { loginAddress } from './login-address.js';
 import { LoginThrottle, type LoginThrottleLimits } from './login-throttle.js';
@@ -64,23 +65,25 @@ export class PrismaMailAccess implements MailAccess {
     const retryAfterSeconds = this.throttle.retryAfterSeconds(throttleKey, request.clientIp);
     if (retryAfterSeconds > 0) return { ok: false, reason: 'rate-limited', retryAfterSeconds };
 
-    let account: { id: number; address: string; domainId: number; passwordHash: string } | null;
+    let account: { id: number; address: string; domainId: number; passwordHash: string; mailHost: string | null } | null;
     let directorySource: AuthSourceRow | null;
     try {
       account = address
-        ? await this.db.account.findUnique({ where: { address }, select: { id: true, address: true, domainId: true, passwordHash: true } })
+        ? await this.db.account.findUnique({ where: { address }, select: { id: true, address: true, domainId: true, passwordHash: true, mailHost: true } })
         : null;
       directorySource = account ? await this.authSources.forDomain(account.domainId) : null;
     } catch (error) {
       return this.unavailable(error);
     }
     let valid: boolean;
+    let directoryLogin: AcceptedDirectoryLogin | null = null;
     if (account && directorySource) {
       try {
-        valid = await this.checkDirectoryPassword(directorySource, account.address, request.password);
+        directoryLogin = await this.checkDirectoryPassword(directorySource, account.address, request.password);
       } catch (error) {
         return this.directoryUnavailable(account.address, error);
       }
+      valid = directoryLogin !== null;
     } else {
       valid = account && request.password ? await this.checkPassword(account, request.password) : await this.wasteTime(request.password);
     }
@@ -101,6 +104,8 @@ export class PrismaMailAccess implements MailAccess {
     if (refusal) return { ok: false, reason: 'disabled', message: refusal };
 
     if (!directorySource && needsRehash(account.passwordHash)) await this.rehash(account.id, account.passwordHash, request.password);
+    const mailHost = directoryLogin?.mailHost;
+    if (mailHost !== undefined && mailHost !== account.mailHost) await this.followMailHost(account.id, account.mailHost, mailHost);
     this.noteLogin(account.id);
     return { ok: true, accountId: account.id, address: account.address, domainId: account.domainId };
   }
@@ -133,7 +138,7 @@ export class PrismaMailAccess implements MailAccess {
   }
 
   /** The directory is asked for the stored address, never for the name as typed. */
-  private checkDirectoryPassword(source: AuthSourceRow, address: string, password: string): Promise<boolean> {
+  private checkDirectoryPassword(source: AuthSourceRow, address: string, password: string): Promise<AcceptedDirectoryLogin | null> {
     if (!this.directory) throw new DirectoryUnavailableError('this process was started without LDAP support');
     return this.directory.verify(source, address, password);
   }
@@ -166,6 +171,22 @@ export class PrismaMailAccess implements MailAccess {
       await this.db.account.updateMany({ where: { id: accountId, passwordHash: verifiedHash }, data: { passwordHash } });
     } catch (error) {
       this.log(`access: rehash of account ${accountId} failed: ${String(error)}`);
+    }
+  }
+
+  /**
+   * The directory decides where an LDAP account's mailbox lives, and routing (cluster/ownership.ts)
+   * reads Account.mailHost: so the column follows the entry, written only when they differ and
+   * before the login is answered, so that the nginx auth request of this very login already
+   * routes by it. Raw SQL so that updatedAt (an administrator's last change) stays as it is. A
+   * failed write keeps the previous routing until the next login that reaches the directory.
+   */
+  private async followMailHost(accountId: number, previous: string | null, mailHost: string | null) {
+    try {
+      await this.db.$executeRaw`UPDATE "Account" SET "mailHost" = ${mailHost} WHERE "id" = ${accountId} AND "mailHost" IS DISTINCT FROM ${mailHost}`;
+      this.log(`access: account ${accountId} is routed by the directory's mailHost ${JSON.stringify(mailHost)} (was ${JSON.stringify(previous)})`);
+    } catch (error) {
+      this.log(`access: mailHost of account ${accountId}: ${String(error)}`);
     }
   }
 

@@ -34,4 +34,10 @@ describe('nginx configuration', () => {
     expect(config).toContain('protocol imap;');
     expect(config).not.toContain('protocol pop3;');
   });
+
+  it('proxies SMTP submission with AUTH at nginx and XCLIENT to the back-end', () => {
+    const config = renderNginxConfig({ authUrl: 'http://10.0.0.1:3000/x', listen: { smtp: '0.0.0.0:587' } });
+    expect(config).toMatch(/listen 0\.0\.0\.0:587;\n\s+protocol smtp;\n\s+smtp_auth login plain;\n\s+xclient on;/);
+    expect(config).not.toContain('protocol imap;');
+  });
 });

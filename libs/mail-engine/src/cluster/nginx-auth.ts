@@ -2,14 +2,14 @@
  * The answer to nginx's mail `auth_http` request
  * (http://nginx.org/en/docs/mail/ngx_mail_auth_http_module.html): the login is decided by
  * the same MailAccess as a direct one (local or LDAP, throttled), then the back-end that
- * holds the account's domain is named by IP and port. Failures are `Auth-Status: <text>`,
+ * holds the mailbox (its mailHost, else its domain's) is named by IP and port. Failures are `Auth-Status: <text>`,
  * with `Auth-Wait` when the client may try again on the same connection.
  */
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import type { Db } from '../contracts.js';
 import type { MailAccess } from '../access/types.js';
-import { backendFor, type RoutedService } from './routing.js';
+import { backendForAccount, type RoutedService } from './routing.js';
 
 export interface NginxAuthRequest {
   method?: string;
@@ -94,7 +94,7 @@ export async function answerNginxAuth(options: NginxAuthOptions, request: NginxA
   }
   let backend;
   try {
-    backend = await backendFor(options.db, outcome.domainId, protocol, { staleSeconds: options.staleSeconds, preferNodeId: options.preferNodeId });
+    backend = await backendForAccount(options.db, outcome.accountId, protocol, { staleSeconds: options.staleSeconds, preferNodeId: options.preferNodeId });
   } catch {
     return temporary(protocol, 'the database is not answering');
   }

@@ -1,7 +1,10 @@
 /**
  * A ready nginx configuration for the front-end tier: nginx's mail proxy with auth_http
  * pointing at the API's internal endpoint, which names the back-end per login. Back-ends
- * need no upstream blocks: the auth answer carries the address.
+ * need no upstream blocks: the auth answer carries the address. SMTP is submission: nginx
+ * takes AUTH itself, then hands the session to the owner's submission listener with XCLIENT
+ * (the real client address and the verified login), which back-ends accept only from
+ * SCHOOLMAIL_CLUSTER_NETWORKS.
  */
 import { CAPABILITIES } from '../imap/session/context.js';
 import type { ClusterNodeState } from './nodes.js';
@@ -16,7 +19,7 @@ export interface NginxConfigOptions {
   authUrl: string;
   secret?: string;
   /** "host:port" per proxied protocol; a protocol left out gets no server block. */
-  listen: { imap?: string; pop3?: string };
+  listen: { imap?: string; pop3?: string; smtp?: string };
   nodes?: ClusterNodeState[];
   /** Paths for a private instance (tests); a system nginx keeps its defaults. */
   pidFile?: string;
@@ -34,10 +37,11 @@ const quoted = (value: string) => `"${value.replace(/["\\]/g, '\\$&')}"`;
 
 export function renderNginxConfig(options: NginxConfigOptions): string {
   const nodes = (options.nodes ?? []).map(
-    (n) => `#   ${n.id} (${n.role}, ${n.healthy ? 'healthy' : 'NOT healthy'}): imap ${n.addresses.imap ?? '-'}, pop3 ${n.addresses.pop3 ?? '-'}`,
+    (n) =>
+      `#   ${n.id} (${n.role}, ${n.healthy ? 'healthy' : 'NOT healthy'}): imap ${n.addresses.imap ?? '-'}, pop3 ${n.addresses.pop3 ?? '-'}, submission ${n.addresses.submission ?? '-'}`,
   );
-  const server = (listen: string, protocol: 'imap' | 'pop3') =>
-    [`    server {`, `        listen ${listen};`, `        protocol ${protocol};`, `    }`].join('\n');
+  const server = (listen: string, protocol: 'imap' | 'pop3' | 'smtp', extra: string[] = []) =>
+    [`    server {`, `        listen ${listen};`, `        protocol ${protocol};`, ...extra.map((line) => `        ${line}`), `    }`].join('\n');
   return [
     '# Schoolmail front-end: nginx mail proxy (Debian packages nginx + libnginx-mod-mail).',
     '# Each login is checked by the API, which answers the back-end holding the mailbox.',
@@ -55,8 +59,11 @@ export function renderNginxConfig(options: NginxConfigOptions): string {
     '    proxy_pass_error_message on;',
     `    imap_capabilities ${PROXY_IMAP_CAPABILITIES.join(' ')};`,
     '    pop3_capabilities TOP USER UIDL;',
+    '    smtp_capabilities 8BITMIME ENHANCEDSTATUSCODES;',
     ...(options.listen.imap ? [server(options.listen.imap, 'imap')] : []),
     ...(options.listen.pop3 ? [server(options.listen.pop3, 'pop3')] : []),
+    // The back-end learns the client's address and login from XCLIENT (nginx's default, written out for the reader).
+    ...(options.listen.smtp ? [server(options.listen.smtp, 'smtp', ['smtp_auth login plain;', 'xclient on;'])] : []),
     '}',
     '',
   ].join('\n');

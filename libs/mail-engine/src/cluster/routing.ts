@@ -1,13 +1,18 @@
 /**
  * Which back-end holds a domain's mailboxes: the `backendNode` of the domain or of its
  * nearest ancestor that has one; a domain with none anywhere above goes to a healthy mail
- * node (this one first, so a single-machine install needs no assignment at all).
+ * node (this one first, so a single-machine install needs no assignment at all). One
+ * account may live elsewhere (its `mailHost`, see ownership.ts).
  */
 import type { Db } from '../contracts.js';
 import { listClusterNodes, servesMail, type ClusterNodeState } from './nodes.js';
 import type { NodeAddresses } from './node-registry.js';
+import { mailboxOwners } from './ownership.js';
 
+/** A proxied login's protocol (nginx's Auth-Protocol). */
 export type RoutedService = 'imap' | 'pop3' | 'smtp';
+/** Where a connection to a back-end goes: a proxied login, or mail relayed to the owner's MX. */
+export type BackendListener = RoutedService | 'mx';
 
 export type BackendChoice =
   | { ok: true; node: ClusterNodeState; host: string; port: number }
@@ -15,7 +20,7 @@ export type BackendChoice =
   | { ok: false; message: string };
 
 /** The listener a proxied login of `service` goes to (SMTP logins submit mail). */
-const ADDRESS_OF: Record<RoutedService, keyof NodeAddresses> = { imap: 'imap', pop3: 'pop3', smtp: 'submission' };
+const ADDRESS_OF: Record<BackendListener, keyof NodeAddresses> = { imap: 'imap', pop3: 'pop3', smtp: 'submission', mx: 'smtp' };
 
 export function splitHostPort(address: string): { host: string; port: number } | null {
   const match = /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(address);
@@ -24,27 +29,21 @@ export function splitHostPort(address: string): { host: string; port: number } |
   return port > 0 && port < 65536 ? { host: match[1]!, port } : null;
 }
 
-/** The node id a domain is pinned to (its own or its nearest ancestor's), or null. */
-export async function assignedNodeOf(db: Db, domainId: number): Promise<string | null> {
-  const domain = await db.domain.findUnique({ where: { id: domainId }, select: { path: true } });
-  if (!domain) return null;
-  const lineage = domain.path.split('/').filter(Boolean).map(Number);
-  const pinned = await db.domain.findMany({
-    where: { id: { in: lineage }, backendNode: { not: null } },
-    select: { backendNode: true, depth: true },
-    orderBy: { depth: 'desc' },
-    take: 1,
-  });
-  return pinned[0]?.backendNode ?? null;
+export interface BackendOptions {
+  staleSeconds: number;
+  /** This node: unpinned mailboxes go here first when it serves mail. */
+  preferNodeId?: string;
 }
 
-export async function backendFor(
-  db: Db,
-  domainId: number,
-  service: RoutedService,
-  options: { staleSeconds: number; preferNodeId?: string },
-): Promise<BackendChoice> {
-  const [assigned, nodes] = await Promise.all([assignedNodeOf(db, domainId), listClusterNodes(db, options.staleSeconds)]);
+/** The back-end of one mailbox: its mailHost first, then its domain's. */
+export async function backendForAccount(db: Db, accountId: number, service: BackendListener, options: BackendOptions): Promise<BackendChoice> {
+  const owner = (await mailboxOwners(db, [accountId])).get(accountId);
+  return chooseBackend(db, owner?.node ?? null, service, options);
+}
+
+/** The listener of node `assigned` (null: any healthy mail node), or why there is none now. */
+export async function chooseBackend(db: Db, assigned: string | null, service: BackendListener, options: BackendOptions): Promise<BackendChoice> {
+  const nodes = await listClusterNodes(db, options.staleSeconds);
   const key = ADDRESS_OF[service];
   let node: ClusterNodeState | undefined;
   if (assigned) {

@@ -9,7 +9,8 @@ export {
 export { checkUserFilter, LdapjsDirectoryClient, ldapjsDirectoryClient } from './ldapjs-directory-client.js';
 export { escapeDnValue, escapeFilterValue, unescapeFilterValue, userFilterFor, userFilterProblem, FILTER_PLACEHOLDERS } from './escape.js';
 export { AuthSources, nearestSource, type AuthSourceRow } from './auth-sources.js';
-export { DirectoryLogins, directoryConfigOf, type DirectoryLoginsOptions } from './directory-logins.js';
+export { DirectoryLogins, directoryConfigOf, type AcceptedDirectoryLogin, type DirectoryLoginsOptions } from './directory-logins.js';
+export { mailHostOf } from './mail-host.js';
 export { LdapjsDirectoryAdmin, ldapjsDirectoryAdmin } from './ldapjs-directory-admin.js';
 export {
   changesToMatch,

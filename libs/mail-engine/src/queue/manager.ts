@@ -9,10 +9,10 @@ import { Prisma } from '@schoolmail/prisma';
 import type { EngineConfig } from '../config.js';
 import type { BlobStore, Db, OutboundQueue, Tx } from '../contracts.js';
 import { buildDsn, statusOfReply, type FailedRecipient } from './dsn.js';
-import { deliverMessage, type DeliveryReport } from './smtp-client.js';
+import { deliverMessage, type DeliveryReport, type RecipientResult } from './smtp-client.js';
 import { newQueueId, PrismaOutboundQueue } from './spool.js';
 import { Throttle } from './throttle.js';
-import { NextHopResolver, RoutingError, type NextHop } from './transport.js';
+import { NextHopResolver, RoutingError, type Route } from './transport.js';
 
 /** Puts a delivery status notification into a local mailbox (wired by the engine to its mailboxes). */
 export type DeliverLocal = (bytes: Buffer, sender: string, recipientAccountId: number) => Promise<void>;
@@ -251,9 +251,9 @@ export class QueueManager {
   }
 
   private async attempt(domain: string, sender: string, entries: ClaimedEntry[], bytes: Buffer) {
-    let hops: NextHop[];
+    let routes: Route[];
     try {
-      hops = await this.resolver.resolve(domain);
+      routes = await this.resolver.routes(domain, entries.map((e) => e.recipient));
     } catch (error) {
       if (!(error instanceof RoutingError)) throw error;
       const outcomes: Outcome[] = entries.map((entry) =>
@@ -264,12 +264,21 @@ export class QueueManager {
       return { outcomes, verdict: (error.permanent ? 'answered' : 'failing') as DomainVerdict, error: error.message };
     }
     const queue = this.options.config.queue;
-    const report: DeliveryReport = await deliverMessage(hops, sender, entries.map((e) => e.recipient), bytes, {
-      hostname: this.options.config.hostname,
-      connectTimeoutMs: queue.connectTimeoutMs,
-      socketTimeoutMs: Math.max(1000, Math.min(300_000, (queue.claimSeconds * 1000) / 3)),
-    });
-    const byRecipient = new Map(report.results.map((r) => [r.recipient, r]));
+    // One SMTP transaction per route: in a cluster, mailboxes of one domain may live on several back-ends.
+    const results: Array<RecipientResult & { remoteMta: string | null }> = [];
+    for (const route of routes) {
+      if (route.unavailable) {
+        results.push(...route.recipients.map((recipient) => ({ recipient, outcome: 'temporary' as const, code: null, response: route.unavailable!, remoteMta: null })));
+        continue;
+      }
+      const report: DeliveryReport = await deliverMessage(route.hops, sender, route.recipients, bytes, {
+        hostname: this.options.config.hostname,
+        connectTimeoutMs: queue.connectTimeoutMs,
+        socketTimeoutMs: Math.max(1000, Math.min(300_000, (queue.claimSeconds * 1000) / 3)),
+      });
+      results.push(...report.results.map((result) => ({ ...result, remoteMta: report.remoteMta })));
+    }
+    const byRecipient = new Map(results.map((r) => [r.recipient, r]));
     const outcomes: Outcome[] = entries.map((entry) => {
       const result = byRecipient.get(entry.recipient)!;
       if (result.outcome === 'delivered') return { entry, result: 'delivered', detail: result.response };
@@ -277,11 +286,11 @@ export class QueueManager {
       return {
         entry,
         result: 'permanent',
-        failure: { recipient: entry.recipient, kind: 'rejected', status: statusOfReply(result.code, result.response), diagnostic: result.response, fromRemoteServer: result.code !== null, remoteMta: report.remoteMta, lastAttemptAt: new Date() },
+        failure: { recipient: entry.recipient, kind: 'rejected', status: statusOfReply(result.code, result.response), diagnostic: result.response, fromRemoteServer: result.code !== null, remoteMta: result.remoteMta, lastAttemptAt: new Date() },
       };
     });
-    const answered = report.results.some((r) => r.outcome !== 'temporary');
-    const firstTemporary = report.results.find((r) => r.outcome === 'temporary');
+    const answered = results.some((r) => r.outcome !== 'temporary');
+    const firstTemporary = results.find((r) => r.outcome === 'temporary');
     return { outcomes, verdict: (answered ? 'answered' : 'failing') as DomainVerdict, error: firstTemporary?.response ?? '' };
   }
 

@@ -1,7 +1,8 @@
 /**
- * Where to deliver mail for a domain: a transport override (`host:port`, as Postfix's
- * transport map: smart hosts, and the sink servers of the tests), else the MX records in
- * preference order, else the domain's own address records (RFC 5321 section 5.1).
+ * Where to deliver mail for a domain: in a cluster, a mailbox held by a back-end goes to that
+ * node (the relay router, cluster/relay-routes.ts); else a transport override (`host:port`,
+ * as Postfix's transport map: smart hosts, and the sink servers of the tests), else the MX
+ * records in preference order, else the domain's own address records (RFC 5321 section 5.1).
  */
 import { Resolver } from 'node:dns/promises';
 import type { Db } from '../contracts.js';
@@ -9,6 +10,19 @@ import type { Db } from '../contracts.js';
 export interface NextHop {
   host: string;
   port: number;
+}
+
+/** Some recipients of one domain and the hosts to try for them. */
+export interface Route {
+  recipients: string[];
+  hops: NextHop[];
+  /** Why these recipients cannot be delivered now (a temporary failure). */
+  unavailable?: string;
+}
+
+/** Routes recipients that the cluster delivers itself; `others` take the domain's normal route. */
+export interface RelayRouter {
+  routes(recipients: string[]): Promise<{ routed: Route[]; others: string[] }>;
 }
 
 /** A routing failure, permanent (no such domain, null MX) or temporary (DNS trouble). */
@@ -39,7 +53,15 @@ export class NextHopResolver {
   constructor(
     private readonly db: Db,
     private readonly resolver: Pick<Resolver, 'resolveMx' | 'resolve4' | 'resolve6'> = new Resolver({ timeout: 10_000, tries: 2 }),
+    private readonly relay: RelayRouter | null = null,
   ) {}
+
+  /** The routes for some recipients of `domain`: the cluster's own first, the domain's route for the rest. */
+  async routes(domain: string, recipients: string[]): Promise<Route[]> {
+    const relayed = this.relay ? await this.relay.routes(recipients) : { routed: [], others: recipients };
+    if (relayed.others.length === 0) return relayed.routed;
+    return [...relayed.routed, { recipients: relayed.others, hops: await this.resolve(domain) }];
+  }
 
   /** The hosts to try, in order. Transports are re-read every few seconds, so API changes apply at once. */
   async resolve(domain: string): Promise<NextHop[]> {

@@ -49,7 +49,12 @@ export interface AcceptedRecipient {
 
 export interface SessionState {
   listener: Listener;
+  /** The client a transaction is decided for: the connection's peer, or the one a front-end forwarded with XCLIENT. */
   clientIp: string;
+  /** Who opened the connection (a front-end's or another back-end's address in a cluster). */
+  peerIp: string;
+  /** A back-end of this cluster relaying mail for a mailbox held here (cluster-peers.ts). */
+  internalRelay: boolean;
   /** Counted by the connection limiter (released on close). */
   counted: boolean;
   /** Addresses this user may send as, decided once per session each. */
@@ -83,7 +88,7 @@ const states = new WeakMap<SMTPServerSession, SessionState>();
 export function stateOf(session: SMTPServerSession, listener?: Listener): SessionState {
   let state = states.get(session);
   if (!state) {
-    state = { listener: listener ?? 'mx', clientIp: session.remoteAddress, counted: false, sendAs: new Map(), transaction: newTransaction() };
+    state = { listener: listener ?? 'mx', clientIp: session.remoteAddress, peerIp: session.remoteAddress, internalRelay: false, counted: false, sendAs: new Map(), transaction: newTransaction() };
     states.set(session, state);
   }
   return state;

@@ -2,7 +2,8 @@
  * Step 3: MAIL FROM. An authenticated user may send only as its own address, an alias that
  * delivers to it, or an address granted to it ("send as"); anything else is 553 5.7.1. On
  * the MX, a client that claims a local domain as sender without authenticating is
- * impersonating one of our users (553 5.7.1), unless it is a trusted source.
+ * impersonating one of our users (553 5.7.1), unless it is a trusted source or another
+ * back-end of the cluster relaying to a mailbox held here.
  */
 import type { SMTPServerSession } from 'smtp-server';
 import { sendAsAllowed } from '../acceptance/send-as.js';
@@ -36,7 +37,7 @@ export async function checkMailFrom(ctx: PipelineContext, trusted: TrustedClient
 
   const senderDomain = sender ? await ctx.directory.localDomain(sender.domain) : null;
   if (senderDomain) {
-    if (!user && !(await trusted.isTrusted(state.clientIp))) throw refuse.senderImpersonation();
+    if (!user && !state.internalRelay && !(await trusted.isTrusted(state.clientIp))) throw refuse.senderImpersonation();
     transaction.senderDomainPath = senderDomain.path;
     transaction.senderDomainId = senderDomain.id;
   }

@@ -37,7 +37,9 @@ export async function checkRcptTo(ctx: PipelineContext, session: SMTPServerSessi
     const posting = await ctx.directory.mayPostToList(resolution.address, sender);
     if (!posting.allowed && posting.policy !== 'anyone') throw refuse.listPostingDenied(resolution.address, posting.policy);
   } else if (resolution.kind === 'account') {
-    const mailbox = resolution.accountIds[0] === undefined ? null : await ctx.directory.mailbox(resolution.accountIds[0]);
+    // A mailbox another back-end holds is checked here too (shared database), then relayed.
+    const accountId = resolution.accountIds[0] ?? resolution.relayedAccountIds?.[0];
+    const mailbox = accountId === undefined ? null : await ctx.directory.mailbox(accountId);
     if (!mailbox) throw refuse.unknownRecipient();
     if (mailbox.status === 'suspended') throw refuse.recipientDisabled();
     const declared = transaction.declaredSize;

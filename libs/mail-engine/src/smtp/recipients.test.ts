@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../../test/support/database.js';
 import { alias, mailbox, mailDomain } from '../../../../test/support/smtp.js';
+import { registerNode } from '../cluster/node-registry.js';
 import { Directory, normalizeAddress } from './recipients.js';
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -64,4 +65,27 @@ describe('Directory.mailboxes', () => {
 
 it('normalizeAddress lower-cases and IDNA-encodes the domain', () => {
   expect(normalizeAddress('<Jane@Bücher.Example>')).toEqual({ address: 'jane@xn--bcher-kva.example', local: 'jane', domain: 'xn--bcher-kva.example' });
+});
+
+describe('Directory.resolve in a cluster', () => {
+  it('relays mailboxes held by another back-end (their domain pinned there, or their own mailHost) instead of delivering them here', async () => {
+    await db.prisma.domain.update({ where: { name: D }, data: { backendNode: 'node-1' } });
+    await mailDomain(db.prisma, `sub.${D}`, { parent: D });
+    const sue = await mailbox(db.prisma, `sue@sub.${D}`);
+    await db.prisma.account.update({ where: { id: ids.cy! }, data: { mailHost: 'node-2' } });
+    for (const id of ['node-1', 'node-2']) await registerNode(db.prisma, { id, role: 'backend', addresses: {}, version: 'test' });
+    // A mailHost that names no node of the cluster (an older platform's host) is not followed.
+    await db.prisma.account.update({ where: { id: ids.bob! }, data: { mailHost: 'mail1.old-platform.example' } });
+    const here = new Directory(db.prisma, 'node-1');
+    expect(await here.resolve(`bob@${D}`)).toMatchObject({ kind: 'account', accountIds: [ids.bob], remote: [] });
+    expect(await here.resolve(`ann@${D}`)).toMatchObject({ kind: 'account', accountIds: [ids.ann], remote: [] });
+    // A sub-domain follows its parent's pin.
+    expect(await here.resolve(`sue@sub.${D}`)).toMatchObject({ kind: 'account', accountIds: [sue.id], remote: [] });
+    expect(await here.resolve(`cy@${D}`)).toEqual({ kind: 'account', address: `cy@${D}`, domain: expect.anything(), accountIds: [], remote: [`cy@${D}`], relayedAccountIds: [ids.cy] });
+    expect(await here.resolve(`staff@${D}`)).toMatchObject({ kind: 'group', accountIds: [ids.ann], remote: [`cy@${D}`], relayedAccountIds: [ids.cy] });
+
+    const there = new Directory(db.prisma, 'node-2');
+    expect(await there.resolve(`cy@${D}`)).toMatchObject({ accountIds: [ids.cy], remote: [] });
+    expect(await there.resolve(`sue@sub.${D}`)).toMatchObject({ accountIds: [], remote: [`sue@sub.${D}`], relayedAccountIds: [sue.id] });
+  });
 });

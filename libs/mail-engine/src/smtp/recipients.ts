@@ -3,9 +3,13 @@
  * addresses it forwards to. An account delivers to itself; an alias to its targets (local
  * ones resolved in turn, remote ones queued); a mailing list to its members; a group to its
  * member accounts. Nested aliases and lists are followed a few levels deep, each address once.
+ * In a cluster, a mailbox that another back-end holds (its domain pinned there, or its own
+ * mailHost: cluster/ownership.ts) is not delivered here: its address joins the remote ones,
+ * and the queue relays it to its owner (cluster/relay-routes.ts).
  * Answers are cached for a few seconds (see ttl-cache.ts); so are the mailbox settings.
  */
 import { domainToASCII } from 'node:url';
+import { mailboxOwners } from '../cluster/ownership.js';
 import type { Db } from '../contracts.js';
 import { loadEffectiveSettings, type AppliedWordList, type AccountStatusValue } from '../settings/effective-settings.js';
 import { TtlCache } from './ttl-cache.js';
@@ -29,8 +33,10 @@ export type Resolution =
       domain: LocalDomain;
       /** Mailboxes it delivers to, each once. */
       accountIds: number[];
-      /** Remote addresses it forwards to, each once. */
+      /** Remote addresses it forwards to, each once (mailboxes held by other back-ends included). */
       remote: string[];
+      /** Mailboxes it reaches that other back-ends hold (relayed there, their addresses in `remote`). */
+      relayedAccountIds?: number[];
     };
 
 /** What the pipeline needs to know about one mailbox, from its effective settings. */
@@ -65,7 +71,11 @@ export class Directory {
   private readonly mailboxCache = new TtlCache<number, MailboxInfo | null>(CACHE_MS);
   private readonly listPosting = new TtlCache<string, { allowed: boolean; policy: 'anyone' | 'members' | 'owners' }>(CACHE_MS);
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    /** This engine's node id: mailboxes pinned to another node are relayed. Absent: every mailbox is local. */
+    private readonly nodeId?: string,
+  ) {}
 
   /**
    * May `sender` post to the mailing list at `list`? By its posting policy: anyone, its
@@ -105,7 +115,19 @@ export class Directory {
     const accountIds = new Set<number>();
     const remote = new Set<string>();
     await this.collect(address, owner.kind, accountIds, remote, new Set([address]), 0);
-    return { kind: owner.kind, address, domain, accountIds: [...accountIds], remote: [...remote] };
+    const relayed = await this.heldElsewhere([...accountIds]);
+    if (relayed.length === 0) return { kind: owner.kind, address, domain, accountIds: [...accountIds], remote: [...remote] };
+    for (const mailbox of relayed) {
+      accountIds.delete(mailbox.accountId);
+      remote.add(mailbox.address);
+    }
+    return { kind: owner.kind, address, domain, accountIds: [...accountIds], remote: [...remote], relayedAccountIds: relayed.map((m) => m.accountId) };
+  }
+
+  private async heldElsewhere(accountIds: number[]) {
+    if (this.nodeId === undefined || accountIds.length === 0) return [];
+    const owners = await mailboxOwners(this.db, accountIds);
+    return [...owners.values()].filter((owner) => owner.node !== null && owner.node !== this.nodeId);
   }
 
   private async collect(address: string, kind: string, accountIds: Set<number>, remote: Set<string>, seen: Set<string>, depth: number): Promise<void> {

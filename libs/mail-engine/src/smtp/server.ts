@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
 import { acceptMessage } from './accept.js';
 import { authenticate } from './auth.js';
+import type { ClusterPeers } from './cluster-peers.js';
 import { stateOf, type Listener, type PipelineContext } from './context.js';
 import { checkContent, planDelivery, readBounded } from './data.js';
 import { useOwnEnhancedCodes } from './enhanced-codes.js';
@@ -23,6 +24,8 @@ import type { TrustedClients } from './trust.js';
 export interface SmtpListenerOptions {
   tls: TlsCredentials;
   trusted: TrustedClients;
+  /** nginx front-ends and other back-ends: XCLIENT and relayed mail (cluster-peers.ts). */
+  clusterPeers: ClusterPeers;
   /** The SIZE advertised: the largest message any class of service allows. */
   maxMessageBytes: number;
 }
@@ -59,12 +62,15 @@ function createServer(ctx: PipelineContext, listener: Listener, options: SmtpLis
     disableReverseLookup: true,
     logger: false,
     authMethods: ['PLAIN', 'LOGIN'],
+    useXClient: options.clusterPeers.enabled,
     // On shutdown a transfer under way gets a few seconds to finish (then 421).
     closeTimeout: 3_000,
     ...(listener === 'mx' ? { disabledCommands: ['AUTH'], authOptional: true } : { authOptional: false, allowInsecureAuth: ctx.config.allowPlainAuth }),
 
     onConnect(session, callback) {
       const state = stateOf(session, listener);
+      // A front-end carries many clients' connections: nginx limits those itself.
+      if (options.clusterPeers.includes(state.peerIp)) return callback();
       try {
         ctx.connections.acquire(state.clientIp);
         state.counted = true;
@@ -83,7 +89,11 @@ function createServer(ctx: PipelineContext, listener: Listener, options: SmtpLis
     },
 
     onAuth(auth, session, callback) {
-      authenticate(ctx, stateOf(session, listener).clientIp, auth.username, auth.password).then(
+      const decided =
+        auth.method === 'XCLIENT'
+          ? options.clusterPeers.authenticateForwarded(ctx, session, auth.username)
+          : authenticate(ctx, stateOf(session, listener).clientIp, auth.username, auth.password);
+      decided.then(
         (user) => callback(null, { user }),
         (error: unknown) => callback(asReply(error)),
       );
@@ -91,6 +101,11 @@ function createServer(ctx: PipelineContext, listener: Listener, options: SmtpLis
 
     onMailFrom(address, session, callback) {
       const declared = address.args && typeof address.args.SIZE === 'string' ? Number(address.args.SIZE) : 0;
+      try {
+        options.clusterPeers.adoptClient(session);
+      } catch (error) {
+        return callback(refused(session, error));
+      }
       checkMailFrom(ctx, options.trusted, session, address.address, declared).then(
         () => callback(),
         (error: unknown) => callback(refused(session, error)),
