@@ -107,6 +107,17 @@ describe('a directory login', () => {
     expect((await nginxAuth(`rae@${ROUTED}`, RAE_PASSWORD, 'pop3')).port).toBe('10110');
     expect(await mailHostOf(`rae@${ROUTED}`)).toBeNull();
   });
+
+  it('takes a host name whose first label is a node id, in any case', async () => {
+    setDirectoryMailHost('sid', 'Node-B.mail.example.net');
+    expect((await nginxAuth(`sid@${ROUTED}`, 'sid-directory-pw')).port).toBe('20143');
+    setDirectoryMailHost('sid', 'node-c.mail.example.net');
+    // A host that is no node of this cluster is not followed: the domain's node keeps the mailbox.
+    expect((await nginxAuth(`sid@${ROUTED}`, 'sid-directory-pw')).port).toBe('10143');
+    // Back as it was (never logged in), for the sync tests below.
+    setDirectoryMailHost('sid', 'node-b');
+    await api.prisma.account.update({ where: { address: `sid@${ROUTED}` }, data: { mailHost: null } });
+  });
 });
 
 describe('ldap sync', () => {

@@ -1,6 +1,7 @@
 /**
  * Which back-end node holds a mailbox: the account's own `mailHost` (an LDAP-routed mailbox,
- * see README "Running a cluster") when it names a registered node, else the `backendNode` of
+ * see README "Running a cluster") when it names a registered node (its id, in any case, or a
+ * host name whose first label is the id: directories hold "node-b.mail.example.net"), else the `backendNode` of
  * its domain or of the nearest ancestor that has one, else none: a mailbox pinned nowhere is
  * held by whichever mail node takes its mail (the single-machine case). A mailHost naming no
  * node of this cluster (a directory still holding an older platform's host names) is ignored
@@ -19,7 +20,11 @@ export interface MailboxOwner {
 export async function mailboxOwners(db: Db, accountIds: readonly number[]): Promise<Map<number, MailboxOwner>> {
   if (accountIds.length === 0) return new Map();
   const rows = await db.$queryRaw<Array<{ id: number; address: string; node: string | null }>>`
-    SELECT a.id, a.address, COALESCE((SELECT n.id FROM "ClusterNode" n WHERE n.id = a."mailHost"), (
+    SELECT a.id, a.address, COALESCE((
+      SELECT n.id FROM "ClusterNode" n
+      WHERE lower(n.id) IN (lower(a."mailHost"), split_part(lower(a."mailHost"), '.', 1))
+      ORDER BY lower(n.id) = lower(a."mailHost") DESC LIMIT 1
+    ), (
       SELECT d."backendNode" FROM "Domain" d
       WHERE d."backendNode" IS NOT NULL AND ad.path LIKE d.path || '%'
       ORDER BY d.depth DESC LIMIT 1
