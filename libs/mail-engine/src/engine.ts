@@ -3,6 +3,7 @@
  * SCHOOLMAIL_ROLE=backend) runs it: storage, mailboxes, the outbound queue and its workers,
  * quarantine, the word-list cache, the SMTP listeners and the storage sweeper.
  */
+import pg from 'pg';
 import { PrismaMailAccess } from './access/prisma-mail-access.js';
 import type { MailAccess } from './access/types.js';
 import type { EngineConfig } from './config.js';
@@ -16,9 +17,14 @@ import { ChangeListener } from './notify/change-listener.js';
 import { databaseUrlOf } from './notify/database-url.js';
 import { WordListCache } from './policy/cache.js';
 import { QueueManager } from './queue/manager.js';
+import { NextHopResolver } from './queue/transport.js';
+import { ClusterRelayRoutes } from './cluster/relay-routes.js';
+import { loadClusterConfig } from './cluster/config.js';
+import { ClusterPeers } from './smtp/cluster-peers.js';
 import { PrismaOutboundQueue } from './queue/spool.js';
 import { SERVER_DEFAULTS } from './settings/effective-settings.js';
 import { GroupCommitter } from './smtp/committer.js';
+import { LocalCommits } from './smtp/local-commit.js';
 import { ConnectionLimiter } from './smtp/connection-limits.js';
 import { OrphanFiles } from './smtp/orphans.js';
 import type { PipelineContext } from './smtp/context.js';
@@ -55,6 +61,8 @@ export interface EngineOptions {
   sweepIntervalMs?: number;
   /** How long the file of a message whose transaction failed is kept before it is deleted (default 60 s). */
   orphanGraceMs?: number;
+  /** A back-end silent longer than this is not relayed to (default: SCHOOLMAIL_NODE_STALE_SECONDS). */
+  clusterStaleSeconds?: number;
   /** Start the outbound queue's workers (default true; tests of intake alone may turn them off). */
   queueWorkers?: boolean;
 }
@@ -115,9 +123,13 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
       await mailboxes.deliver(tx, { blobId: blob.blobId, size: blob.size, internalDate: new Date(), accountIds: [accountId] });
     });
   };
-  const queue = new QueueManager({ db: prisma, config, blobs, deliverLocal, queue: outbound, log });
+  const relay = new ClusterRelayRoutes(prisma, { staleSeconds: options.clusterStaleSeconds ?? loadClusterConfig().staleSeconds });
+  const queue = new QueueManager({ db: prisma, config, blobs, deliverLocal, queue: outbound, resolver: new NextHopResolver(prisma, undefined, relay), log });
 
   const orphans = new OrphanFiles(prisma, blobs.units, log, options.orphanGraceMs);
+  // The group commit's fast lane: one connection per batch in flight (committer.ts).
+  const commitPool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  commitPool.on('error', (error) => log(`smtp: commit connection: ${error.message}`));
   const ctx: PipelineContext = {
     db: prisma,
     config,
@@ -127,9 +139,9 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     queue: outbound,
     quarantine: new PrismaQuarantine(),
     events,
-    committer: new GroupCommitter(prisma),
+    committer: new GroupCommitter(prisma, { localLane: new LocalCommits(commitPool, log) }),
     orphans,
-    directory: new Directory(prisma),
+    directory: new Directory(prisma, config.nodeId),
     wordLists: new WordListScanner(prisma, new WordListCache()),
     connections: new ConnectionLimiter(config.maxConnectionsPerClient),
     access,
@@ -142,6 +154,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   const listeners = await startSmtpListeners(ctx, {
     tls,
     trusted: new TrustedClients(prisma, config.trustedNetworks, log),
+    clusterPeers: new ClusterPeers(config.clusterNetworks, log),
     maxMessageBytes,
   });
   const sizeRefresh = setInterval(() => {
@@ -189,6 +202,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
         await stopUsageFolder();
         stopQuarantinePurger();
         await events.stop();
+        await commitPool.end();
         orphans.stop();
         folderWatchers.close();
         access.close();

@@ -4,7 +4,8 @@
  * is held during an fsync) and every row that refers to them is committed in ONE transaction:
  * the blob row, the mailbox deliveries, the outbound queue entries, the quarantine entries
  * and the "accepted" MailEvent rows (shared with the messages accepted at the same moment,
- * see committer.ts). A refused message never reaches the disk. A failed transaction leaves
+ * see committer.ts; a message for local mailboxes only also describes its rows, for the
+ * commit's fast lane, local-commit.ts). A refused message never reaches the disk. A failed transaction leaves
  * a file without a MessageBlob row, which orphans.ts deletes after a grace period once it is
  * sure no row refers to it.
  *
@@ -16,6 +17,7 @@ import type { SMTPServerSession } from 'smtp-server';
 import type { QuarantineRequest, StoredBlob } from '../contracts.js';
 import { newQueueId } from '../queue/spool.js';
 import { stateOf, userOf, type PipelineContext } from './context.js';
+import type { LocalAcceptance } from './local-commit.js';
 import type { ContentDecision, DeliveryPlan, Verdict } from './data.js';
 import { receivedHeader, rawSubject, tagMessage } from './headers.js';
 import { accepted } from './replies.js';
@@ -88,6 +90,12 @@ export async function acceptMessage(ctx: PipelineContext, session: SMTPServerSes
     ...plan.remote.map((recipient) => ({ kind: decision.remote.action === 'quarantine' ? 'quarantined' : 'accepted', queueId, sender: transaction.sender, recipient, domainPath: transaction.senderDomainPath, detail: '250 2.0.0' })),
   ];
 
+  const written: Record<Variant, { sha256: string; size: number; storageUnitId: number } | null> = { plain: writtenPlain, tagged: writtenTagged };
+  const local: LocalAcceptance | undefined =
+    !remoteVariant && quarantined.length === 0
+      ? { deliveries: (['plain', 'tagged'] as const).flatMap((v) => (written[v] && deliverTo[v].length ? [{ file: written[v], accountIds: deliverTo[v] }] : [])), internalDate: now }
+      : undefined;
+
   const committed = ctx.committer.commit(async (tx) => {
     // Side by side, so they join the other messages' statements of the batch (see committer.ts).
     const [plain, tagged] = await Promise.all([writtenPlain && ctx.blobs.record(tx, writtenPlain), writtenTagged && ctx.blobs.record(tx, writtenTagged)]);
@@ -115,7 +123,7 @@ export async function acceptMessage(ctx: PipelineContext, session: SMTPServerSes
       });
     }
     for (const entry of quarantined) await ctx.quarantine.add(tx, { ...entry, blobId: blobs.plain!.blobId });
-  }, events);
+  }, events, local);
   await committed.catch((error: unknown) => {
     ctx.orphans?.forget([writtenPlain, writtenTagged]);
     throw error;

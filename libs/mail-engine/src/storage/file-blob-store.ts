@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { BlobStore, Db, StoredBlob, Tx } from '../contracts.js';
 import { TxBatcher } from '../tx-batch.js';
 import { blobDirectory, blobPath, quarantineDirectory } from './blob-paths.js';
+import { blobRowCtes, blobRowParams } from './blob-rows-sql.js';
 import { ensureDirectoryDurably, isMissingFile } from './durable-files.js';
 import { DurableWriter } from './durable-writer.js';
 import { BlobCorruptError, BlobRaceError, StorageUnitUnavailableError } from './errors.js';
@@ -97,7 +98,8 @@ export class FileBlobStore implements BlobStore {
     // gone to quarantine, so the fresh, verified bytes replace it.
     const present = existing?.state === 'ok' && (await this.hasFile(unit.directory, sha256, size));
     if (!present) {
-      await this.writeBlobFile(unit.directory, sha256, bytes);
+      // Unique content has no row to lead anyone to its name before this returns.
+      await this.writeBlobFile(unit.directory, sha256, bytes, options.unique === true);
       if (!existing) this.units.noteWritten(unit.id, size);
     }
     const written: WrittenBlob = { sha256, size, storageUnitId: unit.id };
@@ -112,30 +114,8 @@ export class FileBlobStore implements BlobStore {
   }
 
   private async recordAll(tx: Tx, all: WrittenBlob[]): Promise<StoredBlob[]> {
-    const bySha = new Map<string, WrittenBlob>();
-    for (const written of all) if (!bySha.has(written.sha256)) bySha.set(written.sha256, written);
-    // Hash order: concurrent batches take the row locks in the same order (no deadlock).
-    const unique = [...bySha.values()].sort((a, b) => (a.sha256 < b.sha256 ? -1 : a.sha256 > b.sha256 ? 1 : 0));
-    // The upsert locks each row until this transaction ends, so the sweeper (FOR UPDATE SKIP
-    // LOCKED) cannot free it meanwhile. An unreferenced row being claimed again gets a fresh
-    // createdAt: the sweeper's grace period then covers it as it covers a new row. New rows
-    // add their size to their unit's usage as insert-only deltas (see usage.ts).
-    const rows = await tx.$queryRaw<RecordedRow[]>`
-      WITH input AS (
-        SELECT * FROM unnest(${unique.map((w) => w.sha256)}::text[], ${unique.map((w) => w.size)}::int[], ${unique.map((w) => w.storageUnitId)}::int[])
-          AS t("sha256", "size", "storageUnitId")
-      ), upserted AS (
-        INSERT INTO "MessageBlob" ("sha256", "size", "storageUnitId", "createdAt")
-        SELECT "sha256", "size", "storageUnitId", LOCALTIMESTAMP FROM input ORDER BY "sha256"
-        ON CONFLICT ("sha256") DO UPDATE SET "createdAt" =
-          CASE WHEN "MessageBlob"."refCount" = 0 THEN LOCALTIMESTAMP ELSE "MessageBlob"."createdAt" END
-        RETURNING "id", "sha256", "storageUnitId", "state"::text AS "state", (xmax = 0) AS "inserted"
-      ), usage AS (
-        INSERT INTO "StorageUsageDelta" ("storageUnitId", "bytes")
-        SELECT u."storageUnitId", sum(i."size") FROM upserted u JOIN input i USING ("sha256") WHERE u."inserted" GROUP BY u."storageUnitId"
-        RETURNING 1
-      )
-      SELECT "id", "sha256", "storageUnitId", "state", "inserted" FROM upserted`;
+    const { unique, params } = blobRowParams(all);
+    const rows = await tx.$queryRawUnsafe<RecordedRow[]>(`WITH ${blobRowCtes('$1', '$2', '$3')} SELECT "id", "sha256", "storageUnitId", "state", "inserted" FROM upserted`, ...params);
     const rowOf = new Map(rows.map((row) => [row.sha256, row]));
     // Content already stored on another unit stays there; a copy `write` made meanwhile on
     // the chosen unit (two first deliveries of it at once) is left behind, unreferenced.
@@ -252,16 +232,16 @@ export class FileBlobStore implements BlobStore {
     }
   }
 
-  private async writeBlobFile(unitDirectory: string, sha256: string, bytes: Buffer) {
+  private async writeBlobFile(unitDirectory: string, sha256: string, bytes: Buffer, exclusive = false) {
     const directory = blobDirectory(unitDirectory, sha256);
     const known = this.knownDirectories.has(directory);
     try {
-      await this.writer.write(directory, sha256, bytes, !known);
+      await this.writer.write(directory, sha256, bytes, { ensureDirectory: !known, exclusive });
     } catch (error) {
       if (!known || !isMissingFile(error)) throw error;
       // The directory went away behind our back (an operator's cleanup): make it again.
       this.knownDirectories.delete(directory);
-      await this.writer.write(directory, sha256, bytes, true);
+      await this.writer.write(directory, sha256, bytes, { ensureDirectory: true, exclusive });
     }
     this.knownDirectories.add(directory);
   }

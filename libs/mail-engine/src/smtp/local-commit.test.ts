@@ -1,0 +1,119 @@
+import { createHash } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase } from '../../../../test/support/database.js';
+import { createAccounts, createMailDomain, createStorageUnit, temporaryDirectory } from '../../../../test/support/storage.js';
+import { ensureDefaultFoldersOf } from '../mailbox/default-folders.js';
+import { foldStorageUsage } from '../storage/usage.js';
+import { GroupCommitter } from './committer.js';
+import { LocalCommits } from './local-commit.js';
+
+let db: Awaited<ReturnType<typeof createTestDatabase>>;
+let pool: pg.Pool;
+let lane: LocalCommits;
+let unitId: number;
+let withInbox: number[];
+let withoutInbox: number;
+const logged: string[] = [];
+
+/** A file as `BlobStore.write` describes it (the lane records rows; it never reads files). */
+const file = (text: string) => {
+  const bytes = Buffer.from(text);
+  return { sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length, storageUnitId: unitId };
+};
+const inbox = (accountId: number) =>
+  db.prisma.mailboxMessage.findMany({ where: { folder: { accountId, name: 'INBOX' } }, orderBy: { uid: 'asc' }, select: { uid: true, size: true, blob: { select: { sha256: true } } } });
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  pool = new pg.Pool({ connectionString: db.url, max: 2 });
+  lane = new LocalCommits(pool, (line) => logged.push(line));
+  const domain = await createMailDomain(db.prisma, 'lane.k12.us');
+  unitId = (await createStorageUnit(db.prisma, { name: 'main', directory: temporaryDirectory('lane') })).id;
+  const ids = await createAccounts(db.prisma, domain, 3);
+  withInbox = ids.slice(0, 2);
+  withoutInbox = ids[2]!;
+  await db.prisma.$transaction((tx) => ensureDefaultFoldersOf(tx, withInbox));
+});
+afterAll(async () => {
+  await pool?.end();
+  await db?.drop();
+});
+
+describe('LocalCommits (the group commit fast lane)', () => {
+  it('commits a batch in one go: blob rows with their references, consecutive UIDs, quota, usage and events', async () => {
+    const [a, b] = withInbox as [number, number];
+    const first = file('message one');
+    const second = file('message two, a little longer');
+    const tagged = file('[Filtered] message two, a little longer');
+    const at = new Date('2026-11-28T10:00:00.123Z');
+    const committed = await lane.commit([
+      { rows: { deliveries: [{ file: first, accountIds: [b, a] }], internalDate: at }, events: [{ kind: 'accepted', queueId: 'QONE', recipient: 'user1@lane.k12.us' }] },
+      {
+        rows: { deliveries: [{ file: second, accountIds: [a] }, { file: tagged, accountIds: [b] }], internalDate: at },
+        events: [{ kind: 'accepted', queueId: 'QTWO' }, { kind: 'accepted', queueId: 'QTWO' }],
+      },
+    ]);
+    expect(committed).toBe(true);
+    expect(await inbox(a)).toEqual([
+      { uid: 1, size: first.size, blob: { sha256: first.sha256 } },
+      { uid: 2, size: second.size, blob: { sha256: second.sha256 } },
+    ]);
+    expect(await inbox(b)).toEqual([
+      { uid: 1, size: first.size, blob: { sha256: first.sha256 } },
+      { uid: 2, size: tagged.size, blob: { sha256: tagged.sha256 } },
+    ]);
+    const blobs = await db.prisma.messageBlob.findMany({ select: { sha256: true, refCount: true } });
+    expect(new Map(blobs.map((blob) => [blob.sha256, blob.refCount]))).toEqual(new Map([[first.sha256, 2], [second.sha256, 1], [tagged.sha256, 1]]));
+    const accounts = await db.prisma.account.findMany({ where: { id: { in: [a, b] } }, orderBy: { id: 'asc' }, select: { quotaUsedBytes: true } });
+    expect(accounts.map((account) => Number(account.quotaUsedBytes))).toEqual([first.size + second.size, first.size + tagged.size]);
+    const folder = await db.prisma.mailboxFolder.findFirstOrThrow({ where: { accountId: a, name: 'INBOX' } });
+    expect(folder.uidNext).toBe(3);
+    const message = await db.prisma.mailboxMessage.findFirstOrThrow({ where: { folderId: folder.id, uid: 1 } });
+    expect(message.internalDate.toISOString()).toBe(at.toISOString());
+    expect(message.flags).toEqual([]);
+    expect(await db.prisma.mailEvent.findMany({ orderBy: { id: 'asc' }, select: { queueId: true, recipient: true } })).toEqual([
+      { queueId: 'QONE', recipient: 'user1@lane.k12.us' },
+      { queueId: 'QTWO', recipient: null },
+      { queueId: 'QTWO', recipient: null },
+    ]);
+    await foldStorageUsage(db.prisma);
+    const unit = await db.prisma.storageUnit.findUniqueOrThrow({ where: { id: unitId } });
+    expect(unit.usedBytes).toBe(BigInt(first.size + second.size + tagged.size));
+  });
+
+  it('hands back, untouched, a batch with a first delivery (no INBOX yet) or content already recorded', async () => {
+    const counts = async () => [await db.prisma.messageBlob.count(), await db.prisma.mailboxMessage.count(), await db.prisma.mailEvent.count()];
+    const before = await counts();
+    const noInbox = await lane.commit([
+      { rows: { deliveries: [{ file: file('to a new mailbox'), accountIds: [withoutInbox, withInbox[0]!] }], internalDate: new Date() }, events: [{ kind: 'accepted' }] },
+    ]);
+    const known = await lane.commit([
+      { rows: { deliveries: [{ file: file('message one'), accountIds: [withInbox[0]!] }], internalDate: new Date() }, events: [{ kind: 'accepted' }] },
+    ]);
+    expect([noInbox, known]).toEqual([false, false]);
+    expect(await counts()).toEqual(before);
+  });
+
+  it('lets the committer run the general path for what the lane hands back, and answers each caller once committed', async () => {
+    const committer = new GroupCommitter(db.prisma, { localLane: lane, maxInFlight: 1 });
+    const ran: string[] = [];
+    const job = (name: string, accountId: number) =>
+      committer.commit(
+        async () => {
+          ran.push(name);
+        },
+        [{ kind: 'accepted', queueId: name }],
+        { deliveries: [{ file: file(`general path test ${name}`), accountIds: [accountId] }], internalDate: new Date() },
+      );
+    // Same batch: the lane declines it as a whole (one first delivery), so both go the general way.
+    await Promise.all([job('QNEW', withoutInbox), job('QOLD', withInbox[1]!)]);
+    expect(ran.sort()).toEqual(['QNEW', 'QOLD']);
+    // Alone, a delivery to a mailbox with an INBOX is the lane's: its `work` never runs.
+    await job('QLANE', withInbox[1]!);
+    expect(ran).not.toContain('QLANE');
+    expect(await db.prisma.mailEvent.count({ where: { queueId: { in: ['QNEW', 'QOLD', 'QLANE'] } } })).toBe(3);
+    expect((await inbox(withInbox[1]!)).at(-1)!.blob.sha256).toBe(file('general path test QLANE').sha256);
+    expect(logged).toEqual([]);
+  });
+});
