@@ -126,8 +126,9 @@ export async function launchBrowser(): Promise<{ browser: Browser; close(): Prom
   };
 }
 
-export async function newPage(browser: Browser, baseUrl: string): Promise<Page> {
-  const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 800 } });
+/** A page in a fresh context, at 1280x800 unless `viewport` asks for another size (e.g. a tablet's). */
+export async function newPage(browser: Browser, baseUrl: string, options: { viewport?: { width: number; height: number } } = {}): Promise<Page> {
+  const context = await browser.newContext({ baseURL: baseUrl, viewport: options.viewport ?? { width: 1280, height: 800 } });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   return page;

@@ -13,7 +13,8 @@ export function formatBytes(bytes: number) {
 }
 
 export function QuotaBar({ usedBytes, limitBytes, compact = false }: { usedBytes: number; limitBytes: number; compact?: boolean }) {
-  const percent = limitBytes > 0 ? Math.min(100, (usedBytes / limitBytes) * 100) : 0;
+  // Rounded: a few bytes on a large disk would otherwise give aria-valuenow in exponent notation (1.4e-8), which is not a valid value.
+  const percent = limitBytes > 0 ? Math.min(100, Math.round((usedBytes / limitBytes) * 1000) / 10) : 0;
   const color = percent >= 95 ? 'red' : percent >= 80 ? 'orange' : 'teal';
   const label = `${formatBytes(usedBytes)} of ${formatBytes(limitBytes)} used`;
   return (

@@ -11,6 +11,7 @@ import { Empty, LoadingRows } from '@/ui/States';
 import { StatusBadge } from '@/ui/StatusBadge';
 import { CreateAdminModal } from '@/admins/CreateAdminModal';
 import { grantLabel, type Admin } from '@/admins/types';
+import { WideTable } from '@/ui/WideTable';
 
 export default function AdminsPage() {
   const session = useSession();
@@ -53,36 +54,38 @@ export default function AdminsPage() {
           {admins.error.message}
         </Alert>
       ) : null}
-      <Table striped aria-label="Administrators" aria-busy={admins.isFetching}>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Username</Table.Th>
-            <Table.Th>Name</Table.Th>
-            <Table.Th>Assignments</Table.Th>
-            <Table.Th>Status</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {admins.isLoading
-            ? <LoadingRows rows={3} columns={4} />
-            : admins.data?.items.map((admin) => (
-                <Table.Tr key={admin.id}>
-                  <Table.Td>
-                    <Anchor component={Link} href={`/admins/view?id=${admin.id}`}>
-                      {admin.username}
-                    </Anchor>
-                  </Table.Td>
-                  <Table.Td>{admin.displayName ?? ''}</Table.Td>
-                  <Table.Td>{admin.assignments.map(grantLabel).join('; ')}</Table.Td>
-                  <Table.Td>
-                    <StatusBadge ok={!admin.disabled} size="sm">
-                      {admin.disabled ? 'disabled' : 'active'}
-                    </StatusBadge>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-        </Table.Tbody>
-      </Table>
+      <WideTable label="Administrators">
+        <Table striped aria-label="Administrators" aria-busy={admins.isFetching}>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Username</Table.Th>
+              <Table.Th>Name</Table.Th>
+              <Table.Th>Assignments</Table.Th>
+              <Table.Th>Status</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {admins.isLoading
+              ? <LoadingRows rows={3} columns={4} />
+              : admins.data?.items.map((admin) => (
+                  <Table.Tr key={admin.id}>
+                    <Table.Td>
+                      <Anchor component={Link} href={`/admins/view?id=${admin.id}`}>
+                        {admin.username}
+                      </Anchor>
+                    </Table.Td>
+                    <Table.Td>{admin.displayName ?? ''}</Table.Td>
+                    <Table.Td>{admin.assignments.map(grantLabel).join('; ')}</Table.Td>
+                    <Table.Td>
+                      <StatusBadge ok={!admin.disabled} size="sm">
+                        {admin.disabled ? 'disabled' : 'active'}
+                      </StatusBadge>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+          </Table.Tbody>
+        </Table>
+      </WideTable>
       {admins.data && admins.data.items.length === 0 ? <Empty>{q ? `No administrator matches "${q}".` : 'No administrator yet.'}</Empty> : null}
       <Group justify="flex-end">
         <Button variant="default" disabled={cursors.length === 1} onClick={() => setCursors(cursors.slice(0, -1))}>

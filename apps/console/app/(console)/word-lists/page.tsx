@@ -10,6 +10,7 @@ import { Empty, LoadingRows } from '@/ui/States';
 import { CreateWordListModal } from '@/word-lists/CreateWordListModal';
 import { TestMessagePanel } from '@/word-lists/TestMessagePanel';
 import type { WordList, WordListScope } from '@/word-lists/types';
+import { WideTable } from '@/ui/WideTable';
 
 export default function WordListsPage() {
   const session = useSession();
@@ -49,34 +50,36 @@ export default function WordListsPage() {
           {lists.error.message}
         </Alert>
       ) : null}
-      <Table striped aria-label="Word lists" aria-busy={lists.isFetching}>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Name</Table.Th>
-            <Table.Th>Applies to</Table.Th>
-            <Table.Th>Action</Table.Th>
-            <Table.Th>Direction</Table.Th>
-            <Table.Th>Entries</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {lists.isLoading
-            ? <LoadingRows rows={3} columns={5} />
-            : lists.data?.items.map((list) => (
-                <Table.Tr key={list.id}>
-                  <Table.Td>
-                    <Anchor component={Link} href={`/word-lists/view?id=${list.id}`}>
-                      {list.name}
-                    </Anchor>
-                  </Table.Td>
-                  <Table.Td>{list.scope === 'system' ? 'every mailbox' : (list.domain ?? list.account)}</Table.Td>
-                  <Table.Td>{list.action}</Table.Td>
-                  <Table.Td>{list.direction}</Table.Td>
-                  <Table.Td>{list.entryCount}</Table.Td>
-                </Table.Tr>
-              ))}
-        </Table.Tbody>
-      </Table>
+      <WideTable label="Word lists">
+        <Table striped aria-label="Word lists" aria-busy={lists.isFetching}>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Name</Table.Th>
+              <Table.Th>Applies to</Table.Th>
+              <Table.Th>Action</Table.Th>
+              <Table.Th>Direction</Table.Th>
+              <Table.Th>Entries</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {lists.isLoading
+              ? <LoadingRows rows={3} columns={5} />
+              : lists.data?.items.map((list) => (
+                  <Table.Tr key={list.id}>
+                    <Table.Td>
+                      <Anchor component={Link} href={`/word-lists/view?id=${list.id}`}>
+                        {list.name}
+                      </Anchor>
+                    </Table.Td>
+                    <Table.Td>{list.scope === 'system' ? 'every mailbox' : (list.domain ?? list.account)}</Table.Td>
+                    <Table.Td>{list.action}</Table.Td>
+                    <Table.Td>{list.direction}</Table.Td>
+                    <Table.Td>{list.entryCount}</Table.Td>
+                  </Table.Tr>
+                ))}
+          </Table.Tbody>
+        </Table>
+      </WideTable>
       {lists.data && lists.data.items.length === 0 ? <Empty>No word list yet at this level.</Empty> : null}
       <Group justify="flex-end">
         <Button variant="default" disabled={cursors.length === 1} onClick={() => setCursors(cursors.slice(0, -1))}>
