@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { fmt, percentile } from './lib.mjs';
+import { runLogins } from './lib.mjs';
 
 const { applyMigrations, createPrismaClient, startEmbeddedPostgres } = await import('../../prisma/dist/src/index.js');
 const { PrismaMailAccess } = await import('../../libs/mail-engine/dist/access/index.js');
@@ -37,42 +37,12 @@ try {
   });
   await changes.start();
 
-  async function run(label, access) {
-    // Warm-up: every account logs in once (fills the caches of the cached run).
-    for (const user of addresses) {
-      const outcome = await access.login({ user, password: PASSWORD, service: 'imap', clientIp: '127.0.0.1' });
-      if (!outcome.ok) throw new Error(`warm-up login of ${user}: ${JSON.stringify(outcome)}`);
-    }
-    const latencies = [];
-    let next = 0;
-    const until = performance.now() + SECONDS * 1000;
-    const started = performance.now();
-    const cpuBefore = process.cpuUsage();
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        while (performance.now() < until) {
-          const user = addresses[next++ % addresses.length];
-          const t0 = performance.now();
-          const outcome = await access.login({ user, password: PASSWORD, service: 'imap', clientIp: `10.0.${next % 250}.1` });
-          latencies.push(performance.now() - t0);
-          if (!outcome.ok) throw new Error(`login of ${user}: ${JSON.stringify(outcome)}`);
-        }
-      }),
-    );
-    const seconds = (performance.now() - started) / 1000;
-    const cpu = process.cpuUsage(cpuBefore);
-    console.log(
-      `  ${label.padEnd(34)} ${fmt(latencies.length / seconds).padStart(8)} logins/s   p50 ${fmt(percentile(latencies, 50), 2)} ms   p95 ${fmt(percentile(latencies, 95), 2)} ms` +
-        `   (${latencies.length} logins in ${fmt(seconds, 1)} s, ${fmt((cpu.user + cpu.system) / 1000 / latencies.length, 2)} ms CPU each in this process)`,
-    );
-  }
-
   console.log(`auth-logins: ${ACCOUNTS} accounts, ${CONCURRENCY} concurrent logins, ${SECONDS} s per run, ${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(2)}`);
   const cached = new PrismaMailAccess(prisma, { changes, limits: { perClient: 0, perAccount: 0 } });
-  await run('password check cached', cached);
+  await runLogins('password check cached', cached, addresses, { password: PASSWORD, seconds: SECONDS, concurrency: CONCURRENCY });
   cached.close();
   const uncached = new PrismaMailAccess(prisma, { changes, limits: { perClient: 0, perAccount: 0 }, verifiedPasswordMs: 0 });
-  await run('password check uncached (scrypt)', uncached);
+  await runLogins('password check uncached (scrypt)', uncached, addresses, { password: PASSWORD, seconds: SECONDS, concurrency: CONCURRENCY });
   uncached.close();
 } finally {
   await changes.stop();

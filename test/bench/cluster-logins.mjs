@@ -6,10 +6,10 @@
 // Needs nginx + libnginx-mod-mail and a build; run with `npm run bench -- cluster-logins`.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fmt, startServer, throughput } from './lib.mjs';
+import { fmt, freePort, startServer, throughput } from './lib.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -22,14 +22,6 @@ if (spawnSync('nginx', ['-v'], { stdio: 'ignore' }).status !== 0) {
   console.log('cluster-logins: nginx is not installed (apt-get install nginx libnginx-mod-mail); skipped');
   process.exit(0);
 }
-
-const freePort = () =>
-  new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 
 /** One POP3 login on a new connection; rejects unless every reply is +OK. */
 function pop3Login(port, user) {

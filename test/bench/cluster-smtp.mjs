@@ -11,10 +11,10 @@
 // run with `npm run bench -- cluster-smtp`.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fmt, startServer, throughput } from './lib.mjs';
+import { fmt, freePort, startServer, throughput } from './lib.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -30,14 +30,6 @@ if (spawnSync('nginx', ['-v'], { stdio: 'ignore' }).status !== 0) {
 }
 
 const root = join(import.meta.dirname, '../..');
-const freePort = () =>
-  new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-
 /** One submission on a new connection; rejects on any reply that is not the expected one. */
 function submit(port, user) {
   const auth = Buffer.from(`\0${user}\0${PASSWORD}`).toString('base64');

@@ -10,10 +10,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
-import { fmt, percentile } from './lib.mjs';
+import { fmt, freePort, runLogins } from './lib.mjs';
 
 if (spawnSync('which', ['slapd']).status !== 0 || spawnSync('which', ['ldapadd']).status !== 0) {
   console.log('ldap-logins: skipped (install slapd and ldap-utils: apt-get install -y slapd ldap-utils)');
@@ -32,14 +32,6 @@ const SUFFIX = 'dc=bench,dc=test';
 const MANAGER = `cn=admin,${SUFFIX}`;
 const MANAGER_PASSWORD = 'bench-manager-secret';
 const PEOPLE = `ou=people,${SUFFIX}`;
-
-const freePort = () =>
-  new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 
 const answers = (port) =>
   new Promise((resolve) => {
@@ -119,36 +111,11 @@ try {
 
   async function run(label) {
     const access = new PrismaMailAccess(prisma, { changes, limits: { perClient: 0, perAccount: 0 }, directory: new DirectoryLogins({ secrets }) });
-    // Warm-up: every account logs in once (fills the cache of the cached run).
-    for (const user of addresses) {
-      const outcome = await access.login({ user, password: PASSWORD, service: 'imap', clientIp: '127.0.0.1' });
-      if (!outcome.ok) throw new Error(`warm-up login of ${user}: ${JSON.stringify(outcome)}`);
+    try {
+      return await runLogins(label, access, addresses, { password: PASSWORD, seconds: SECONDS, concurrency: CONCURRENCY });
+    } finally {
+      access.close();
     }
-    const latencies = [];
-    let next = 0;
-    const until = performance.now() + SECONDS * 1000;
-    const started = performance.now();
-    const cpuBefore = process.cpuUsage();
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        while (performance.now() < until) {
-          const user = addresses[next++ % addresses.length];
-          const t0 = performance.now();
-          const outcome = await access.login({ user, password: PASSWORD, service: 'imap', clientIp: `10.0.${next % 250}.1` });
-          latencies.push(performance.now() - t0);
-          if (!outcome.ok) throw new Error(`login of ${user}: ${JSON.stringify(outcome)}`);
-        }
-      }),
-    );
-    const seconds = (performance.now() - started) / 1000;
-    const cpu = process.cpuUsage(cpuBefore);
-    access.close();
-    const rate = latencies.length / seconds;
-    console.log(
-      `  ${label.padEnd(40)} ${fmt(rate).padStart(8)} logins/s   p50 ${fmt(percentile(latencies, 50), 2)} ms   p95 ${fmt(percentile(latencies, 95), 2)} ms` +
-        `   (${latencies.length} logins in ${fmt(seconds, 1)} s, ${fmt((cpu.user + cpu.system) / 1000 / latencies.length, 2)} ms CPU each in this process)`,
-    );
-    return rate;
   }
 
   console.log(`ldap-logins: ${ACCOUNTS} directory accounts, ${CONCURRENCY} concurrent logins, ${SECONDS} s per run, ${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(2)}`);

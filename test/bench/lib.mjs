@@ -2,6 +2,7 @@
 // small HTTP client, and latency statistics.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -101,3 +102,48 @@ export async function throughput(request, { concurrency = 16, seconds = 5 } = {}
 }
 
 export const fmt = (n, digits = 1) => n.toLocaleString('en-US', { maximumFractionDigits: digits });
+
+/**
+ * Mailbox logins through a MailAccess: every address logs in once (warm-up, fills the caches),
+ * then `concurrency` callers log in round-robin for `seconds`, each from its own client
+ * address (so no rate limit applies). Prints one line; answers logins per second.
+ */
+export async function runLogins(label, access, addresses, { password, seconds, concurrency }) {
+  for (const user of addresses) {
+    const outcome = await access.login({ user, password, service: 'imap', clientIp: '127.0.0.1' });
+    if (!outcome.ok) throw new Error(`warm-up login of ${user}: ${JSON.stringify(outcome)}`);
+  }
+  const latencies = [];
+  let next = 0;
+  const until = performance.now() + seconds * 1000;
+  const started = performance.now();
+  const cpuBefore = process.cpuUsage();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < until) {
+        const user = addresses[next++ % addresses.length];
+        const t0 = performance.now();
+        const outcome = await access.login({ user, password, service: 'imap', clientIp: `10.0.${next % 250}.1` });
+        latencies.push(performance.now() - t0);
+        if (!outcome.ok) throw new Error(`login of ${user}: ${JSON.stringify(outcome)}`);
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  const rate = latencies.length / elapsed;
+  console.log(
+    `  ${label.padEnd(40)} ${fmt(rate).padStart(8)} logins/s   p50 ${fmt(percentile(latencies, 50), 2)} ms   p95 ${fmt(percentile(latencies, 95), 2)} ms` +
+      `   (${latencies.length} logins in ${fmt(elapsed, 1)} s, ${fmt((cpu.user + cpu.system) / 1000 / latencies.length, 2)} ms CPU each in this process)`,
+  );
+  return rate;
+}
+
+/** A TCP port free on loopback right now (for the servers a benchmark starts). */
+export const freePort = () =>
+  new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });

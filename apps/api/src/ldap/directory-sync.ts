@@ -15,17 +15,11 @@
  *   of that entry are written to the directory.
  */
 import { isSuspendedEntry, mailHostOf, valuesOf, type DirectoryEntry, type ProvisioningLayout } from '@schoolmail/mail-engine';
+import type { AccountFields } from './directory-provisioning.js';
 
 export type SyncDirection = 'schoolmail-to-directory' | 'directory-to-schoolmail';
 
-export interface SyncAccount {
-  id: number;
-  address: string;
-  localPart: string;
-  domainId: number;
-  displayName: string | null;
-  status: string;
-  ldapDn: string | null;
+export interface SyncAccount extends AccountFields {
   mailHost: string | null;
 }
 
