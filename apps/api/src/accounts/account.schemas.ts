@@ -62,6 +62,13 @@ export const setPasswordInput = z
   .strict()
   .superRefine(exactlyOneSecret);
 
+export const renameAccountInput = z
+  .object({
+    localPart,
+    keepOldAddressAsAlias: z.boolean().default(true),
+  })
+  .strict();
+
 export const listAccountsQuery = pageQuery.extend({
   q: z.string().trim().max(320).optional(),
   sort: z.enum(['address', 'displayName', 'createdAt']).default('address'),

@@ -6,7 +6,7 @@ import { ApiIdempotent, ApiIfMatch, ApiStandardErrors, ApiZodBody, ApiZodQuery }
 import { expectedVersion } from '../common/etag.js';
 import { AccountsService } from './accounts.service.js';
 import { AccountsBulkService } from './accounts-bulk.service.js';
-import { bulkCreateInput, createAccountInput, listAccountsQuery, setPasswordInput, updateAccountInput } from './account.schemas.js';
+import { bulkCreateInput, createAccountInput, listAccountsQuery, renameAccountInput, setPasswordInput, updateAccountInput } from './account.schemas.js';
 
 @ApiTags('accounts')
 @ApiStandardErrors()
@@ -65,6 +65,23 @@ export class AccountsController {
   @ApiIfMatch()
   update(@CurrentActor() actor: Actor, @Param('address') address: string, @Body() body: unknown, @Headers('if-match') ifMatch?: string) {
     return this.accounts.update(actor, address, body, expectedVersion(ifMatch));
+  }
+
+  @Post('accounts/:address/rename')
+  @HttpCode(200)
+  @RequirePermission('update', 'Account')
+  @ApiOperation({
+    summary: 'Give a mailbox a new address in its own domain',
+    description:
+      'The new address is `localPart@` the same domain: moving a mailbox to another domain is not supported. Messages, sessions and ' +
+      'settings stay with the mailbox. With `keepOldAddressAsAlias` (default true) the old address becomes an alias to the new one, so ' +
+      'mail already queued for it still arrives. 409 when the new address is used by anything (account, alias, list, group). In an LDAP ' +
+      'provisioning domain the directory entry is changed (mail, and renamed when its RDN is uid or mail) in the same operation.',
+  })
+  @ApiZodBody(renameAccountInput)
+  @ApiIfMatch()
+  rename(@CurrentActor() actor: Actor, @Param('address') address: string, @Body() body: unknown, @Headers('if-match') ifMatch?: string) {
+    return this.accounts.rename(actor, address, body, expectedVersion(ifMatch));
   }
 
   @Put('accounts/:address/password')

@@ -65,6 +65,18 @@ export class AccountsResolver {
     return this.service.update(actor, address, patch, expectedVersion ?? undefined);
   }
 
+  @Mutation(() => AccountType, { description: 'A new address in the same domain (moving domains is not supported); the old one stays as an alias unless keepOldAddressAsAlias is false' })
+  @RequirePermission('update', 'Account')
+  renameAccount(
+    @CurrentActor() actor: Actor,
+    @Args('address') address: string,
+    @Args('localPart') localPart: string,
+    @Args('keepOldAddressAsAlias', { nullable: true }) keepOldAddressAsAlias?: boolean,
+    @Args('expectedVersion', { type: () => Int, nullable: true }) expectedVersion?: number,
+  ) {
+    return this.service.rename(actor, address, definedOnly({ localPart, keepOldAddressAsAlias }), expectedVersion ?? undefined);
+  }
+
   @Mutation(() => Boolean)
   @RequirePermission('delete', 'Account')
   async deleteAccount(@CurrentActor() actor: Actor, @Args('address') address: string) {

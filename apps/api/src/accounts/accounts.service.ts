@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { accessibleBy, ForbiddenError, probeAt, subject } from '@schoolmail/rbac';
 import { loadEffectiveSettings } from '@schoolmail/mail-engine';
 import type { Prisma } from '@schoolmail/prisma';
-import { PRISMA, type Database } from '../database/database.js';
+import { PRISMA, type Database, type Tx } from '../database/database.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/actor.js';
 import { AppError } from '../common/errors.js';
@@ -12,11 +12,12 @@ import { assertVersion } from '../common/etag.js';
 import { saveToggles } from '../service-toggles/service-toggles.js';
 import { ensureDefaultFolders } from '@schoolmail/mail-engine';
 import { usableClassOfService } from '../classes-of-service/class-of-service.lookup.js';
-import { claimAddress, releaseAddress } from '../addresses/address-registry.js';
+import { alreadyUsedBy, claimAddress, releaseAddress } from '../addresses/address-registry.js';
 import { hashPassword, schemeOf, verifyPassword } from '@schoolmail/mail-engine';
 import { scopeOf } from '../auth/principals.js';
+import { aliasInclude, presentAlias } from '../aliases/aliases.service.js';
 import { DirectoryProvisioning } from '../ldap/directory-provisioning.js';
-import { createAccountInput, listAccountsQuery, setPasswordInput, updateAccountInput } from './account.schemas.js';
+import { createAccountInput, listAccountsQuery, renameAccountInput, setPasswordInput, updateAccountInput } from './account.schemas.js';
 import { accountInclude, domainOfAccounts, presentAccounts, presentOne, visibleAccount, type AccountRow } from './account.view.js';
 import { countAccounts } from './account-total.js';
 import { personalPasswordProblem } from './password-policy.js';
@@ -139,6 +140,48 @@ export class AccountsService {
       await this.audit.record(tx, actor, { action: 'account.update', subjectType: 'Account', subjectId: row.address, domain: row.domain, before, after });
       return after;
     });
+  }
+
+  /**
+   * Gives a mailbox a new local part in its own domain. What is keyed by the account id stays
+   * (messages, sessions, policies); send-as grants follow the Address row. Keeping the old
+   * address as an alias to the new one lets mail already queued, or sent out of habit, arrive.
+   */
+  async rename(actor: Actor, address: string, rawInput: unknown, expectedVersion?: number) {
+    const input = parseInput(renameAccountInput, rawInput);
+    return this.provisioning.transaction(async (tx, directory) => {
+      const row = await visibleAccount(tx, actor.ability, address);
+      ForbiddenError.from(actor.ability).throwUnlessCan('update', subject('Account', row), 'address');
+      assertVersion(row.version, expectedVersion);
+      const newAddress = addressIn(input.localPart, row.domain.name);
+      if (newAddress === row.address) throw AppError.invalid('localPart', `is already the local part of ${row.address}`);
+      const taken = await tx.address.findUnique({ where: { address: newAddress } });
+      if (taken) throw AppError.conflict(alreadyUsedBy(newAddress, taken.kind), 'localPart');
+      const before = await presentOne(tx, row);
+      const data = { address: newAddress, localPart: input.localPart, version: { increment: 1 } };
+      const updated = await tx.account.updateMany({ where: { id: row.id, version: row.version }, data });
+      if (updated.count === 0) throw new AppError('PRECONDITION_FAILED', 'the account changed while it was being renamed; read it again and retry');
+      // Moved rather than released and claimed again, so the send-as grants on it move too (ON UPDATE CASCADE).
+      await tx.address.update({ where: { address: row.address }, data: { address: newAddress } });
+      if (input.keepOldAddressAsAlias) await this.keepAsAlias(tx, actor, row, newAddress);
+      await directory.accountChanged(row);
+      const after = await presentOne(tx, await tx.account.findUniqueOrThrow({ where: { id: row.id }, include: accountInclude }));
+      await this.audit.record(tx, actor, {
+        action: 'account.rename',
+        subjectType: 'Account',
+        subjectId: newAddress,
+        domain: row.domain,
+        before,
+        after: { ...after, oldAddressKeptAsAlias: input.keepOldAddressAsAlias },
+      });
+      return after;
+    });
+  }
+
+  private async keepAsAlias(tx: Tx, actor: Actor, row: AccountRow, newAddress: string) {
+    await claimAddress(tx, row.address, 'alias', row.domainId);
+    const alias = await tx.alias.create({ data: { address: row.address, localPart: row.localPart, domainId: row.domainId, targets: [newAddress] }, include: aliasInclude });
+    await this.audit.record(tx, actor, { action: 'alias.create', subjectType: 'Alias', subjectId: alias.address, domain: row.domain, after: presentAlias(alias) });
   }
 
   /**

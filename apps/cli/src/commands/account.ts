@@ -45,6 +45,15 @@ async function setStatus(run: Invocation, address: string, status: string) {
   run.show(updated, () => `${address}: ${updated.status}`);
 }
 
+/** The local part of NEW, which may be given as a whole address as long as it is in the account's domain. */
+function newLocalPart(address: string, newAddress: string) {
+  if (!newAddress.includes('@')) return newAddress;
+  const from = splitAddress(address);
+  const to = splitAddress(newAddress);
+  if (to.domain.toLowerCase() !== from.domain.toLowerCase()) throw CliError.usage(`an account keeps its domain: "${newAddress}" is not in ${from.domain}`);
+  return to.localPart;
+}
+
 export function registerAccount(program: Command, environment: Environment) {
   const account = group(program, 'account', 'Mailbox accounts', 'schoolmail account list district1.k12.us');
 
@@ -89,6 +98,16 @@ export function registerAccount(program: Command, environment: Environment) {
         const body = given({ displayName: orNull(options.displayName), classOfService: orNull(options.cos), status: options.status });
         const updated = await run.api.patch(path`/accounts/${address}`, body);
         run.show(updated, () => record(updated));
+      }),
+    );
+
+  leaf(account, 'rename <address> <new>', 'Give an account a new address in its domain (NEW: a local part or an address in the same domain)', 'schoolmail account rename jsmith@district1.k12.us jane.jones')
+    .option('--no-keep-old-address', 'free the old address instead of keeping it as an alias to the new one')
+    .action(
+      act(environment, async (run, address: string, newAddress: string, options: { keepOldAddress: boolean }) => {
+        const localPart = newLocalPart(address, newAddress);
+        const renamed = await run.api.post(path`/accounts/${address}/rename`, { localPart, keepOldAddressAsAlias: options.keepOldAddress });
+        run.show(renamed, () => `${address} is now ${renamed.address}${options.keepOldAddress ? ` (${address} stays as an alias)` : ''}`);
       }),
     );
 
