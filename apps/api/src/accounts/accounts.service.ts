@@ -92,23 +92,27 @@ export class AccountsService {
       cursor: nullableSort ? undefined : query.cursor,
       parseValue: query.sort === 'createdAt' ? parseDateCursor : undefined,
     });
-    if (nullableSort && query.cursor) filters.push(afterDisplayName(query.cursor, query.order));
-    const rows = await this.prisma.account.findMany({
-      where: { AND: [...filters, page.where] },
-      orderBy: page.orderBy as never,
-      take: page.take,
-      include: accountInclude,
-    });
-    const { items, nextCursor } = page.page(rows, (row) => row);
-    // The total comes with the first page only: the pages after it are of the same list.
+    // The total comes with the first page only (the pages after it are of the same list),
+    // counted while the page is read.
     const total = query.cursor
       ? null
-      : await countAccounts(this.prisma, { AND: filters }, {
+      : countAccounts(this.prisma, { AND: [...filters] }, {
           searched: Boolean(query.q),
           domainIds: async () =>
             query.subtree ? (await this.prisma.domain.findMany({ where: { path: { startsWith: domain.path } }, select: { id: true } })).map((d) => d.id) : [domain.id],
         });
-    return { items: await presentAccounts(this.prisma, items), nextCursor, total };
+    if (nullableSort && query.cursor) filters.push(afterDisplayName(query.cursor, query.order));
+    const [rows, counted] = await Promise.all([
+      this.prisma.account.findMany({
+        where: { AND: [...filters, page.where] },
+        orderBy: page.orderBy as never,
+        take: page.take,
+        include: accountInclude,
+      }),
+      total,
+    ]);
+    const { items, nextCursor } = page.page(rows, (row) => row);
+    return { items: await presentAccounts(this.prisma, items), nextCursor, total: counted };
   }
 
   async get(actor: Actor, address: string) {
