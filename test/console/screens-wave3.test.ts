@@ -94,6 +94,7 @@ describe('console: classes of service', () => {
     expect(saved.wordLists.map((list) => list.name)).toEqual(['district-filter']);
 
     // A bad limit comes back from the API and shows next to its field; nothing changes.
+    await page.getByText('Saved standard').waitFor();
     await page.getByRole('textbox', { name: 'Recipients per message' }).fill('20000');
     await page.getByRole('button', { name: 'Save changes' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Save changes' }).click();

@@ -33,6 +33,9 @@ function ClassOfServiceEditor({ cos }: { cos: ClassOfService }) {
     mutationFn: (values: ClassOfServiceInput) => patch<ClassOfService>(path, values, cos.version),
     onSuccess: async (saved) => {
       setPending(null);
+      // The editor shows the saved version at once (it is keyed by version), not when a refetch
+      // comes back, which would reset what the person typed in the meantime.
+      queryClient.setQueryData(['classes-of-service', 'one', saved.name], saved);
       notifications.show({ message: `Saved ${saved.name}`, color: 'teal' });
       if (saved.name !== cos.name) router.replace(`/classes-of-service/view?name=${encodeURIComponent(saved.name)}`);
       await queryClient.invalidateQueries({ queryKey: ['classes-of-service'] });
