@@ -95,43 +95,41 @@ function Accounts() {
           {accounts.error.message}
         </Alert>
       ) : null}
-      <WideTable label="Accounts">
-        <Table striped highlightOnHover aria-label="Accounts" aria-busy={accounts.isFetching}>
-          <Table.Thead>
-            <Table.Tr>
-              <SortHeader field="address" label="Address" sort={sort} order={order} onSort={onSort} />
-              <SortHeader field="displayName" label="Name" sort={sort} order={order} onSort={onSort} />
-              <Table.Th>Status</Table.Th>
-              <Table.Th>Class of service</Table.Th>
-              <Table.Th w={160}>Quota</Table.Th>
-              <SortHeader field="createdAt" label="Created" sort={sort} order={order} onSort={onSort} />
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {accounts.isLoading || domain === null
-              ? <LoadingRows rows={5} columns={6} />
-              : accounts.data?.items.map((account) => (
-                  <Table.Tr key={account.address}>
-                    <Table.Td>
-                      <Anchor component={Link} href={`/accounts/view?address=${encodeURIComponent(account.address)}`}>
-                        {account.address}
-                      </Anchor>
-                    </Table.Td>
-                    <Table.Td>{account.displayName ?? ''}</Table.Td>
-                    <Table.Td>
-                      <StatusBadge ok={account.status === 'active'}>
-                        {account.status}
-                      </StatusBadge>
-                    </Table.Td>
-                    <Table.Td>{account.classOfService ?? <Text span c="dimmed">inherited</Text>}</Table.Td>
-                    <Table.Td>
-                      <QuotaBar compact usedBytes={account.quota.usedBytes} limitBytes={account.quota.limitBytes} />
-                    </Table.Td>
-                    <Table.Td>{new Date(account.createdAt).toLocaleDateString()}</Table.Td>
-                  </Table.Tr>
-                ))}
-          </Table.Tbody>
-        </Table>
+      <WideTable label="Accounts" highlightOnHover busy={accounts.isFetching}>
+        <Table.Thead>
+          <Table.Tr>
+            <SortHeader field="address" label="Address" sort={sort} order={order} onSort={onSort} />
+            <SortHeader field="displayName" label="Name" sort={sort} order={order} onSort={onSort} />
+            <Table.Th>Status</Table.Th>
+            <Table.Th>Class of service</Table.Th>
+            <Table.Th w={160}>Quota</Table.Th>
+            <SortHeader field="createdAt" label="Created" sort={sort} order={order} onSort={onSort} />
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {accounts.isLoading || domain === null
+            ? <LoadingRows rows={5} columns={6} />
+            : accounts.data?.items.map((account) => (
+                <Table.Tr key={account.address}>
+                  <Table.Td>
+                    <Anchor component={Link} href={`/accounts/view?address=${encodeURIComponent(account.address)}`}>
+                      {account.address}
+                    </Anchor>
+                  </Table.Td>
+                  <Table.Td>{account.displayName ?? ''}</Table.Td>
+                  <Table.Td>
+                    <StatusBadge ok={account.status === 'active'}>
+                      {account.status}
+                    </StatusBadge>
+                  </Table.Td>
+                  <Table.Td>{account.classOfService ?? <Text span c="dimmed">inherited</Text>}</Table.Td>
+                  <Table.Td>
+                    <QuotaBar compact usedBytes={account.quota.usedBytes} limitBytes={account.quota.limitBytes} />
+                  </Table.Td>
+                  <Table.Td>{new Date(account.createdAt).toLocaleDateString()}</Table.Td>
+                </Table.Tr>
+              ))}
+        </Table.Tbody>
       </WideTable>
       {accounts.data && accounts.data.items.length === 0 ? (
         <Text c="dimmed" role="status">

@@ -54,37 +54,35 @@ export default function AdminsPage() {
           {admins.error.message}
         </Alert>
       ) : null}
-      <WideTable label="Administrators">
-        <Table striped aria-label="Administrators" aria-busy={admins.isFetching}>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Username</Table.Th>
-              <Table.Th>Name</Table.Th>
-              <Table.Th>Assignments</Table.Th>
-              <Table.Th>Status</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {admins.isLoading
-              ? <LoadingRows rows={3} columns={4} />
-              : admins.data?.items.map((admin) => (
-                  <Table.Tr key={admin.id}>
-                    <Table.Td>
-                      <Anchor component={Link} href={`/admins/view?id=${admin.id}`}>
-                        {admin.username}
-                      </Anchor>
-                    </Table.Td>
-                    <Table.Td>{admin.displayName ?? ''}</Table.Td>
-                    <Table.Td>{admin.assignments.map(grantLabel).join('; ')}</Table.Td>
-                    <Table.Td>
-                      <StatusBadge ok={!admin.disabled} size="sm">
-                        {admin.disabled ? 'disabled' : 'active'}
-                      </StatusBadge>
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-          </Table.Tbody>
-        </Table>
+      <WideTable label="Administrators" busy={admins.isFetching}>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Username</Table.Th>
+            <Table.Th>Name</Table.Th>
+            <Table.Th>Assignments</Table.Th>
+            <Table.Th>Status</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {admins.isLoading
+            ? <LoadingRows rows={3} columns={4} />
+            : admins.data?.items.map((admin) => (
+                <Table.Tr key={admin.id}>
+                  <Table.Td>
+                    <Anchor component={Link} href={`/admins/view?id=${admin.id}`}>
+                      {admin.username}
+                    </Anchor>
+                  </Table.Td>
+                  <Table.Td>{admin.displayName ?? ''}</Table.Td>
+                  <Table.Td>{admin.assignments.map(grantLabel).join('; ')}</Table.Td>
+                  <Table.Td>
+                    <StatusBadge ok={!admin.disabled} size="sm">
+                      {admin.disabled ? 'disabled' : 'active'}
+                    </StatusBadge>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+        </Table.Tbody>
       </WideTable>
       {admins.data && admins.data.items.length === 0 ? <Empty>{q ? `No administrator matches "${q}".` : 'No administrator yet.'}</Empty> : null}
       <Group justify="flex-end">

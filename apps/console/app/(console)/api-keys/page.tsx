@@ -52,55 +52,53 @@ export default function ApiKeysPage() {
           {keys.error.message}
         </Alert>
       ) : null}
-      <WideTable label="API keys">
-        <Table striped aria-label="API keys" aria-busy={keys.isFetching}>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Name</Table.Th>
-              <Table.Th>Key starts with</Table.Th>
-              <Table.Th>Rights</Table.Th>
-              <Table.Th>Created</Table.Th>
-              <Table.Th>Last used</Table.Th>
-              <Table.Th>Status</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {keys.isLoading
-              ? <LoadingRows rows={3} columns={6} />
-              : keys.data?.items.map((key) => (
-                  <Table.Tr key={key.id}>
-                    <Table.Td>{key.name}</Table.Td>
-                    <Table.Td>
-                      <code>{key.prefix}</code>
-                    </Table.Td>
-                    <Table.Td>
-                      {key.role ?? `set ${key.permissionSet}`}
-                      {key.domain ? ` over ${key.domain}` : ''}
-                    </Table.Td>
-                    <Table.Td>
-                      {when(key.createdAt, '')}
-                      {key.createdBy ? ` by ${key.createdBy}` : ''}
-                    </Table.Td>
-                    <Table.Td>{when(key.lastUsedAt, 'never')}</Table.Td>
-                    <Table.Td>
-                      {key.revokedAt ? (
-                        <StatusBadge ok={false} size="sm">
-                          revoked
-                        </StatusBadge>
-                      ) : session.can('delete', 'ApiKey') ? (
-                        <Button size="xs" color="red.9" variant="outline" onClick={() => setRevoking(key)}>
-                          Revoke {key.name}
-                        </Button>
-                      ) : (
-                        <StatusBadge ok size="sm">
-                          active
-                        </StatusBadge>
-                      )}
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-          </Table.Tbody>
-        </Table>
+      <WideTable label="API keys" busy={keys.isFetching}>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Name</Table.Th>
+            <Table.Th>Key starts with</Table.Th>
+            <Table.Th>Rights</Table.Th>
+            <Table.Th>Created</Table.Th>
+            <Table.Th>Last used</Table.Th>
+            <Table.Th>Status</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {keys.isLoading
+            ? <LoadingRows rows={3} columns={6} />
+            : keys.data?.items.map((key) => (
+                <Table.Tr key={key.id}>
+                  <Table.Td>{key.name}</Table.Td>
+                  <Table.Td>
+                    <code>{key.prefix}</code>
+                  </Table.Td>
+                  <Table.Td>
+                    {key.role ?? `set ${key.permissionSet}`}
+                    {key.domain ? ` over ${key.domain}` : ''}
+                  </Table.Td>
+                  <Table.Td>
+                    {when(key.createdAt, '')}
+                    {key.createdBy ? ` by ${key.createdBy}` : ''}
+                  </Table.Td>
+                  <Table.Td>{when(key.lastUsedAt, 'never')}</Table.Td>
+                  <Table.Td>
+                    {key.revokedAt ? (
+                      <StatusBadge ok={false} size="sm">
+                        revoked
+                      </StatusBadge>
+                    ) : session.can('delete', 'ApiKey') ? (
+                      <Button size="xs" color="red.9" variant="outline" onClick={() => setRevoking(key)}>
+                        Revoke {key.name}
+                      </Button>
+                    ) : (
+                      <StatusBadge ok size="sm">
+                        active
+                      </StatusBadge>
+                    )}
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+        </Table.Tbody>
       </WideTable>
       {keys.data && keys.data.items.length === 0 ? <Empty>No API key yet. A key lets a program (a CMS, a script) use the API with the rights you give it.</Empty> : null}
       <Group justify="flex-end">

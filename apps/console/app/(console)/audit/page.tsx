@@ -69,54 +69,52 @@ function AuditLog() {
           {errors.general}
         </Alert>
       ) : null}
-      <WideTable label="Audit events">
-        <Table aria-label="Audit events" aria-busy={events.isFetching}>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>When</Table.Th>
-              <Table.Th>Who</Table.Th>
-              <Table.Th>What</Table.Th>
-              <Table.Th>Subject</Table.Th>
-              <Table.Th>Outcome</Table.Th>
-              <Table.Th>Changes</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {events.isLoading
-              ? <LoadingRows rows={5} columns={6} />
-              : events.data?.items.map((event) => (
-                  <Fragment key={event.id}>
+      <WideTable label="Audit events" striped={false} busy={events.isFetching}>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>When</Table.Th>
+            <Table.Th>Who</Table.Th>
+            <Table.Th>What</Table.Th>
+            <Table.Th>Subject</Table.Th>
+            <Table.Th>Outcome</Table.Th>
+            <Table.Th>Changes</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {events.isLoading
+            ? <LoadingRows rows={5} columns={6} />
+            : events.data?.items.map((event) => (
+                <Fragment key={event.id}>
+                  <Table.Tr>
+                    <Table.Td>{new Date(event.at).toLocaleString()}</Table.Td>
+                    <Table.Td>
+                      {event.actorName} ({event.role}, {event.interface})
+                    </Table.Td>
+                    <Table.Td>{event.action}</Table.Td>
+                    <Table.Td>
+                      {event.subjectType} {event.subjectId ?? ''}
+                    </Table.Td>
+                    <Table.Td>
+                      <StatusBadge ok={event.outcome === 'success'} size="sm">
+                        {event.outcome}
+                      </StatusBadge>
+                    </Table.Td>
+                    <Table.Td>
+                      <Button size="xs" variant="default" aria-expanded={open === event.id} onClick={() => setOpen(open === event.id ? null : event.id)}>
+                        {open === event.id ? 'Hide' : 'Show'} changes of {event.action} {event.id}
+                      </Button>
+                    </Table.Td>
+                  </Table.Tr>
+                  {open === event.id ? (
                     <Table.Tr>
-                      <Table.Td>{new Date(event.at).toLocaleString()}</Table.Td>
-                      <Table.Td>
-                        {event.actorName} ({event.role}, {event.interface})
-                      </Table.Td>
-                      <Table.Td>{event.action}</Table.Td>
-                      <Table.Td>
-                        {event.subjectType} {event.subjectId ?? ''}
-                      </Table.Td>
-                      <Table.Td>
-                        <StatusBadge ok={event.outcome === 'success'} size="sm">
-                          {event.outcome}
-                        </StatusBadge>
-                      </Table.Td>
-                      <Table.Td>
-                        <Button size="xs" variant="default" aria-expanded={open === event.id} onClick={() => setOpen(open === event.id ? null : event.id)}>
-                          {open === event.id ? 'Hide' : 'Show'} changes of {event.action} {event.id}
-                        </Button>
+                      <Table.Td colSpan={6}>
+                        <ChangeTable event={event} />
                       </Table.Td>
                     </Table.Tr>
-                    {open === event.id ? (
-                      <Table.Tr>
-                        <Table.Td colSpan={6}>
-                          <ChangeTable event={event} />
-                        </Table.Td>
-                      </Table.Tr>
-                    ) : null}
-                  </Fragment>
-                ))}
-          </Table.Tbody>
-        </Table>
+                  ) : null}
+                </Fragment>
+              ))}
+        </Table.Tbody>
       </WideTable>
       {events.data && events.data.items.length === 0 ? <Empty>No event matches these filters.</Empty> : null}
       <Group justify="flex-end">

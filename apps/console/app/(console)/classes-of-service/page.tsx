@@ -38,40 +38,38 @@ export default function ClassesOfServicePage() {
           {classes.error.message}
         </Alert>
       ) : null}
-      <WideTable label="Classes of service">
-        <Table striped aria-label="Classes of service" aria-busy={classes.isFetching}>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Name</Table.Th>
-              <Table.Th>Description</Table.Th>
-              <Table.Th>Services</Table.Th>
-              <Table.Th>Limits</Table.Th>
-              <Table.Th>Used by</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {classes.isLoading ? (
-              <LoadingRows rows={3} columns={5} />
-            ) : (
-              classes.data?.items.map((cos) => (
-                <Table.Tr key={cos.name}>
-                  <Table.Td>
-                    <Anchor component={Link} href={`/classes-of-service/view?name=${encodeURIComponent(cos.name)}`}>
-                      {cos.name}
-                    </Anchor>
-                    <Text size="xs">{cos.domain ? `owned by ${cos.domain}` : 'platform-wide'}</Text>
-                  </Table.Td>
-                  <Table.Td>{cos.description ?? ''}</Table.Td>
-                  <Table.Td>{SERVICE_NAMES.filter((s) => cos.services[s]).map((s) => SERVICE_LABELS[s]).join(', ') || 'none'}</Table.Td>
-                  <Table.Td>{limitsText(cos)}</Table.Td>
-                  <Table.Td>
-                    <ClassOfServiceUsage name={cos.name} />
-                  </Table.Td>
-                </Table.Tr>
-              ))
-            )}
-          </Table.Tbody>
-        </Table>
+      <WideTable label="Classes of service" busy={classes.isFetching}>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Name</Table.Th>
+            <Table.Th>Description</Table.Th>
+            <Table.Th>Services</Table.Th>
+            <Table.Th>Limits</Table.Th>
+            <Table.Th>Used by</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {classes.isLoading ? (
+            <LoadingRows rows={3} columns={5} />
+          ) : (
+            classes.data?.items.map((cos) => (
+              <Table.Tr key={cos.name}>
+                <Table.Td>
+                  <Anchor component={Link} href={`/classes-of-service/view?name=${encodeURIComponent(cos.name)}`}>
+                    {cos.name}
+                  </Anchor>
+                  <Text size="xs">{cos.domain ? `owned by ${cos.domain}` : 'platform-wide'}</Text>
+                </Table.Td>
+                <Table.Td>{cos.description ?? ''}</Table.Td>
+                <Table.Td>{SERVICE_NAMES.filter((s) => cos.services[s]).map((s) => SERVICE_LABELS[s]).join(', ') || 'none'}</Table.Td>
+                <Table.Td>{limitsText(cos)}</Table.Td>
+                <Table.Td>
+                  <ClassOfServiceUsage name={cos.name} />
+                </Table.Td>
+              </Table.Tr>
+            ))
+          )}
+        </Table.Tbody>
       </WideTable>
       {classes.data && classes.data.items.length === 0 ? <Empty>No class of service yet.</Empty> : null}
       <Group justify="flex-end">

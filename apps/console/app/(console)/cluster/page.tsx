@@ -21,61 +21,59 @@ export default function ClusterPage() {
       <Title order={2}>Cluster nodes</Title>
       <Text>Each node reports a heartbeat; one that stops reporting is shown unhealthy, and its domains can be failed over to another.</Text>
       <WideTable label="Cluster nodes">
-        <Table striped aria-label="Cluster nodes">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th miw={140}>Node</Table.Th>
-              <Table.Th>Role</Table.Th>
-              <Table.Th>Addresses</Table.Th>
-              <Table.Th>Last heartbeat</Table.Th>
-              <Table.Th miw={130}>Health</Table.Th>
-              <Table.Th>Domains</Table.Th>
-              <Table.Th>
-                <VisuallyHidden>Actions</VisuallyHidden>
-              </Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {nodes.isLoading ? (
-              <LoadingRows rows={2} columns={7} />
-            ) : (
-              items.map((node) => (
-                <Table.Tr key={node.id} data-testid={`node-${node.id}`}>
-                  <Table.Td>
-                    <Text fw={600}>{node.id}</Text>
-                    <Text size="xs">version {node.version}</Text>
-                  </Table.Td>
-                  <Table.Td>{ROLE_LABEL[node.role] ?? node.role}</Table.Td>
-                  <Table.Td>
-                    {Object.entries(node.addresses).map(([service, address]) => (
-                      <Text key={service} size="sm">
-                        {service} {address}
-                      </Text>
-                    ))}
-                  </Table.Td>
-                  <Table.Td>
-                    <time dateTime={node.heartbeatAt} title={new Date(node.heartbeatAt).toLocaleString()}>
-                      {heartbeatAge(node.heartbeatAt)}
-                    </time>
-                  </Table.Td>
-                  <Table.Td>
-                    <StatusBadge ok={node.healthy} testId={`health-${node.id}`}>
-                      {node.healthy ? 'healthy' : 'unhealthy'}
-                    </StatusBadge>
-                  </Table.Td>
-                  <Table.Td>{node.domains.length ? node.domains.join(', ') : 'none pinned'}</Table.Td>
-                  <Table.Td>
-                    {servesMail(node) && (node.domains.length > 0 || !node.healthy) ? (
-                      <Button size="xs" variant="outline" color="red.9" onClick={() => setFailingOver(node)}>
-                        Fail over {node.id}
-                      </Button>
-                    ) : null}
-                  </Table.Td>
-                </Table.Tr>
-              ))
-            )}
-          </Table.Tbody>
-        </Table>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th miw={140}>Node</Table.Th>
+            <Table.Th>Role</Table.Th>
+            <Table.Th>Addresses</Table.Th>
+            <Table.Th>Last heartbeat</Table.Th>
+            <Table.Th miw={130}>Health</Table.Th>
+            <Table.Th>Domains</Table.Th>
+            <Table.Th>
+              <VisuallyHidden>Actions</VisuallyHidden>
+            </Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {nodes.isLoading ? (
+            <LoadingRows rows={2} columns={7} />
+          ) : (
+            items.map((node) => (
+              <Table.Tr key={node.id} data-testid={`node-${node.id}`}>
+                <Table.Td>
+                  <Text fw={600}>{node.id}</Text>
+                  <Text size="xs">version {node.version}</Text>
+                </Table.Td>
+                <Table.Td>{ROLE_LABEL[node.role] ?? node.role}</Table.Td>
+                <Table.Td>
+                  {Object.entries(node.addresses).map(([service, address]) => (
+                    <Text key={service} size="sm">
+                      {service} {address}
+                    </Text>
+                  ))}
+                </Table.Td>
+                <Table.Td>
+                  <time dateTime={node.heartbeatAt} title={new Date(node.heartbeatAt).toLocaleString()}>
+                    {heartbeatAge(node.heartbeatAt)}
+                  </time>
+                </Table.Td>
+                <Table.Td>
+                  <StatusBadge ok={node.healthy} testId={`health-${node.id}`}>
+                    {node.healthy ? 'healthy' : 'unhealthy'}
+                  </StatusBadge>
+                </Table.Td>
+                <Table.Td>{node.domains.length ? node.domains.join(', ') : 'none pinned'}</Table.Td>
+                <Table.Td>
+                  {servesMail(node) && (node.domains.length > 0 || !node.healthy) ? (
+                    <Button size="xs" variant="outline" color="red.9" onClick={() => setFailingOver(node)}>
+                      Fail over {node.id}
+                    </Button>
+                  ) : null}
+                </Table.Td>
+              </Table.Tr>
+            ))
+          )}
+        </Table.Tbody>
       </WideTable>
       {nodes.data && items.length === 0 ? <Empty>No node has registered yet.</Empty> : null}
       {nodes.data ? <AssignDomainForm nodes={items} /> : null}

@@ -61,33 +61,31 @@ function Lists() {
           {lists.error.message}
         </Alert>
       ) : null}
-      <WideTable label={KIND[kind].plural}>
-        <Table striped aria-label={KIND[kind].plural} aria-busy={lists.isFetching}>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Address</Table.Th>
-              <Table.Th>Name</Table.Th>
-              {kind === 'list' ? <Table.Th>Who may post</Table.Th> : null}
-              <Table.Th>Members</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {lists.isLoading || domain === null
-              ? <LoadingRows rows={3} columns={4} />
-              : lists.data?.items.map((list) => (
-                  <Table.Tr key={list.address}>
-                    <Table.Td>
-                      <Anchor component={Link} href={`/lists/view?kind=${kind}&address=${encodeURIComponent(list.address)}`}>
-                        {list.address}
-                      </Anchor>
-                    </Table.Td>
-                    <Table.Td>{list.name ?? ''}</Table.Td>
-                    {kind === 'list' ? <Table.Td>{list.postingPolicy ? POLICY_LABEL[list.postingPolicy] : ''}</Table.Td> : null}
-                    <Table.Td>{list.memberCount}</Table.Td>
-                  </Table.Tr>
-                ))}
-          </Table.Tbody>
-        </Table>
+      <WideTable label={KIND[kind].plural} busy={lists.isFetching}>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Address</Table.Th>
+            <Table.Th>Name</Table.Th>
+            {kind === 'list' ? <Table.Th>Who may post</Table.Th> : null}
+            <Table.Th>Members</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {lists.isLoading || domain === null
+            ? <LoadingRows rows={3} columns={4} />
+            : lists.data?.items.map((list) => (
+                <Table.Tr key={list.address}>
+                  <Table.Td>
+                    <Anchor component={Link} href={`/lists/view?kind=${kind}&address=${encodeURIComponent(list.address)}`}>
+                      {list.address}
+                    </Anchor>
+                  </Table.Td>
+                  <Table.Td>{list.name ?? ''}</Table.Td>
+                  {kind === 'list' ? <Table.Td>{list.postingPolicy ? POLICY_LABEL[list.postingPolicy] : ''}</Table.Td> : null}
+                  <Table.Td>{list.memberCount}</Table.Td>
+                </Table.Tr>
+              ))}
+        </Table.Tbody>
       </WideTable>
       {lists.data && lists.data.items.length === 0 ? <Empty>{`No ${KIND[kind].one} in this domain yet.`}</Empty> : null}
       <Group justify="flex-end">

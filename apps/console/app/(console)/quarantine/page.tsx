@@ -90,53 +90,51 @@ function Quarantine() {
           {errors.general}
         </Alert>
       ) : null}
-      <WideTable label="Quarantined messages">
-        <Table striped highlightOnHover aria-label="Quarantined messages" aria-busy={entries.isFetching}>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th w={40}>
-                <Checkbox aria-label="Select every waiting message on this page" checked={allSelected} onChange={() => setSelected(allSelected ? new Set() : new Set(pending.map((e) => e.id)))} />
-              </Table.Th>
-              <Table.Th>Subject</Table.Th>
-              <Table.Th>From</Table.Th>
-              <Table.Th>To</Table.Th>
-              <Table.Th>Matched</Table.Th>
-              <Table.Th>Received</Table.Th>
-              <Table.Th>Decision</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {entries.isLoading
-              ? <LoadingRows rows={4} columns={7} />
-              : items.map((entry) => (
-                  <Table.Tr key={entry.id}>
-                    <Table.Td>
-                      {entry.state === 'pending' ? (
-                        <Checkbox
-                          aria-label={`Select "${entry.subject ?? 'no subject'}" to ${entry.recipient}`}
-                          checked={selected.has(entry.id)}
-                          onChange={() => {
-                            const next = new Set(selected);
-                            if (!next.delete(entry.id)) next.add(entry.id);
-                            setSelected(next);
-                          }}
-                        />
-                      ) : null}
-                    </Table.Td>
-                    <Table.Td>
-                      <Anchor component={Link} href={`/quarantine/view?id=${entry.id}`}>
-                        {entry.subject || '(no subject)'}
-                      </Anchor>
-                    </Table.Td>
-                    <Table.Td>{entry.sender || '<>'}</Table.Td>
-                    <Table.Td>{entry.recipient}</Table.Td>
-                    <Table.Td>{(entry.matches ?? []).map((m) => `"${m.entry}" (${m.list})`).join(', ')}</Table.Td>
-                    <Table.Td>{new Date(entry.receivedAt).toLocaleString()}</Table.Td>
-                    <Table.Td data-testid="quarantine-decision">{decisionText(entry)}</Table.Td>
-                  </Table.Tr>
-                ))}
-          </Table.Tbody>
-        </Table>
+      <WideTable label="Quarantined messages" highlightOnHover busy={entries.isFetching}>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th w={40}>
+              <Checkbox aria-label="Select every waiting message on this page" checked={allSelected} onChange={() => setSelected(allSelected ? new Set() : new Set(pending.map((e) => e.id)))} />
+            </Table.Th>
+            <Table.Th>Subject</Table.Th>
+            <Table.Th>From</Table.Th>
+            <Table.Th>To</Table.Th>
+            <Table.Th>Matched</Table.Th>
+            <Table.Th>Received</Table.Th>
+            <Table.Th>Decision</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {entries.isLoading
+            ? <LoadingRows rows={4} columns={7} />
+            : items.map((entry) => (
+                <Table.Tr key={entry.id}>
+                  <Table.Td>
+                    {entry.state === 'pending' ? (
+                      <Checkbox
+                        aria-label={`Select "${entry.subject ?? 'no subject'}" to ${entry.recipient}`}
+                        checked={selected.has(entry.id)}
+                        onChange={() => {
+                          const next = new Set(selected);
+                          if (!next.delete(entry.id)) next.add(entry.id);
+                          setSelected(next);
+                        }}
+                      />
+                    ) : null}
+                  </Table.Td>
+                  <Table.Td>
+                    <Anchor component={Link} href={`/quarantine/view?id=${entry.id}`}>
+                      {entry.subject || '(no subject)'}
+                    </Anchor>
+                  </Table.Td>
+                  <Table.Td>{entry.sender || '<>'}</Table.Td>
+                  <Table.Td>{entry.recipient}</Table.Td>
+                  <Table.Td>{(entry.matches ?? []).map((m) => `"${m.entry}" (${m.list})`).join(', ')}</Table.Td>
+                  <Table.Td>{new Date(entry.receivedAt).toLocaleString()}</Table.Td>
+                  <Table.Td data-testid="quarantine-decision">{decisionText(entry)}</Table.Td>
+                </Table.Tr>
+              ))}
+        </Table.Tbody>
       </WideTable>
       {entries.data && items.length === 0 ? <Empty>{state === 'pending' ? 'Nothing is waiting for review.' : 'No quarantined message matches.'}</Empty> : null}
       <Group justify="flex-end">

@@ -64,59 +64,57 @@ function Queue() {
           {errors.general}
         </Alert>
       ) : null}
-      <WideTable label="Queue entries">
-        <Table striped highlightOnHover aria-label="Queue entries" aria-busy={entries.isFetching}>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th w={40}>
-                <Checkbox
-                  aria-label="Select all entries on this page"
-                  checked={allSelected}
-                  indeterminate={!allSelected && items.some((e) => selected.has(e.id))}
-                  onChange={() => setSelected(allSelected ? new Set() : new Set(items.map((e) => e.id)))}
-                />
-              </Table.Th>
-              <Table.Th>Sender</Table.Th>
-              <Table.Th>Recipient</Table.Th>
-              {/* Wide enough for "delivering": a narrower column cuts the badge to "DEFER…". */}
-              <Table.Th miw={110}>State</Table.Th>
-              <Table.Th>Attempts</Table.Th>
-              <Table.Th>Size</Table.Th>
-              <Table.Th>Next attempt</Table.Th>
-              <Table.Th>Last error</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {entries.isLoading
-              ? <LoadingRows rows={5} columns={8} />
-              : items.map((entry) => (
-                  <Table.Tr key={entry.id}>
-                    <Table.Td>
-                      <Checkbox aria-label={`Select the entry to ${entry.recipient}`} checked={selected.has(entry.id)} onChange={() => toggle(entry.id)} />
-                    </Table.Td>
-                    <Table.Td>{entry.sender || '<>'}</Table.Td>
-                    <Table.Td>
-                      <Anchor component={Link} href={`/queue/view?id=${entry.id}`}>
-                        {entry.recipient}
-                      </Anchor>
-                    </Table.Td>
-                    <Table.Td>
-                      <StatusBadge ok={!entry.bouncing && (entry.state === 'queued' || entry.state === 'delivering')} size="sm" testId="queue-state">
-                        {entry.bouncing ? 'bouncing' : entry.state}
-                      </StatusBadge>
-                    </Table.Td>
-                    <Table.Td>{entry.attempts}</Table.Td>
-                    <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatBytes(entry.size)}</Table.Td>
-                    <Table.Td>{formatTime(entry.nextAttemptAt)}</Table.Td>
-                    <Table.Td>
-                      <Text size="sm" lineClamp={2}>
-                        {entry.lastError ?? ''}
-                      </Text>
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-          </Table.Tbody>
-        </Table>
+      <WideTable label="Queue entries" highlightOnHover busy={entries.isFetching}>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th w={40}>
+              <Checkbox
+                aria-label="Select all entries on this page"
+                checked={allSelected}
+                indeterminate={!allSelected && items.some((e) => selected.has(e.id))}
+                onChange={() => setSelected(allSelected ? new Set() : new Set(items.map((e) => e.id)))}
+              />
+            </Table.Th>
+            <Table.Th>Sender</Table.Th>
+            <Table.Th>Recipient</Table.Th>
+            {/* Wide enough for "delivering": a narrower column cuts the badge to "DEFER…". */}
+            <Table.Th miw={110}>State</Table.Th>
+            <Table.Th>Attempts</Table.Th>
+            <Table.Th>Size</Table.Th>
+            <Table.Th>Next attempt</Table.Th>
+            <Table.Th>Last error</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {entries.isLoading
+            ? <LoadingRows rows={5} columns={8} />
+            : items.map((entry) => (
+                <Table.Tr key={entry.id}>
+                  <Table.Td>
+                    <Checkbox aria-label={`Select the entry to ${entry.recipient}`} checked={selected.has(entry.id)} onChange={() => toggle(entry.id)} />
+                  </Table.Td>
+                  <Table.Td>{entry.sender || '<>'}</Table.Td>
+                  <Table.Td>
+                    <Anchor component={Link} href={`/queue/view?id=${entry.id}`}>
+                      {entry.recipient}
+                    </Anchor>
+                  </Table.Td>
+                  <Table.Td>
+                    <StatusBadge ok={!entry.bouncing && (entry.state === 'queued' || entry.state === 'delivering')} size="sm" testId="queue-state">
+                      {entry.bouncing ? 'bouncing' : entry.state}
+                    </StatusBadge>
+                  </Table.Td>
+                  <Table.Td>{entry.attempts}</Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatBytes(entry.size)}</Table.Td>
+                  <Table.Td>{formatTime(entry.nextAttemptAt)}</Table.Td>
+                  <Table.Td>
+                    <Text size="sm" lineClamp={2}>
+                      {entry.lastError ?? ''}
+                    </Text>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+        </Table.Tbody>
       </WideTable>
       {entries.data && items.length === 0 ? <Empty>{isFiltered(filter) ? 'No queue entry matches these filters.' : 'The queue is empty: every message went out.'}</Empty> : null}
       <Group justify="space-between">

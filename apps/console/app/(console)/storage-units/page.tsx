@@ -38,45 +38,43 @@ function StorageUnits() {
         {session.can('create', 'StorageUnit') ? <Button onClick={() => setAdding(true)}>Add a storage unit</Button> : null}
       </Group>
       <TextInput label="Search by name" value={search} onChange={(e) => setSearch(e.currentTarget.value)} w={300} />
-      <WideTable label="Storage units">
-        <Table striped aria-label="Storage units" aria-busy={units.isFetching}>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Name</Table.Th>
-              <Table.Th>Directory</Table.Th>
-              <Table.Th miw={120}>State</Table.Th>
-              <Table.Th>Capacity</Table.Th>
-              <Table.Th w={260}>Usage</Table.Th>
-              <Table.Th>Domains</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {units.isLoading ? (
-              <LoadingRows rows={3} columns={6} />
-            ) : (
-              units.data?.items.map((unit) => (
-                <Table.Tr key={unit.id} data-testid={`storage-unit-${unit.name}`}>
-                  <Table.Td>
-                    <Anchor component={Link} href={`/storage-units/view?id=${unit.id}`}>
-                      {unit.name}
-                    </Anchor>
-                  </Table.Td>
-                  <Table.Td>
-                    <code>{unit.directory}</code>
-                  </Table.Td>
-                  <Table.Td>
-                    <StorageUnitStateBadge state={unit.state} />
-                  </Table.Td>
-                  <Table.Td>{formatBytes(unit.capacityBytes)}</Table.Td>
-                  <Table.Td>
-                    <QuotaBar usedBytes={unit.usedBytes} limitBytes={unit.capacityBytes} />
-                  </Table.Td>
-                  <Table.Td>{unit.domains.length ? unit.domains.join(', ') : 'shared (domains without a unit of their own)'}</Table.Td>
-                </Table.Tr>
-              ))
-            )}
-          </Table.Tbody>
-        </Table>
+      <WideTable label="Storage units" busy={units.isFetching}>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Name</Table.Th>
+            <Table.Th>Directory</Table.Th>
+            <Table.Th miw={120}>State</Table.Th>
+            <Table.Th>Capacity</Table.Th>
+            <Table.Th w={260}>Usage</Table.Th>
+            <Table.Th>Domains</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {units.isLoading ? (
+            <LoadingRows rows={3} columns={6} />
+          ) : (
+            units.data?.items.map((unit) => (
+              <Table.Tr key={unit.id} data-testid={`storage-unit-${unit.name}`}>
+                <Table.Td>
+                  <Anchor component={Link} href={`/storage-units/view?id=${unit.id}`}>
+                    {unit.name}
+                  </Anchor>
+                </Table.Td>
+                <Table.Td>
+                  <code>{unit.directory}</code>
+                </Table.Td>
+                <Table.Td>
+                  <StorageUnitStateBadge state={unit.state} />
+                </Table.Td>
+                <Table.Td>{formatBytes(unit.capacityBytes)}</Table.Td>
+                <Table.Td>
+                  <QuotaBar usedBytes={unit.usedBytes} limitBytes={unit.capacityBytes} />
+                </Table.Td>
+                <Table.Td>{unit.domains.length ? unit.domains.join(', ') : 'shared (domains without a unit of their own)'}</Table.Td>
+              </Table.Tr>
+            ))
+          )}
+        </Table.Tbody>
       </WideTable>
       {units.data && units.data.items.length === 0 ? <Empty>{q ? 'No storage unit matches.' : 'No storage unit yet: the engine stores mail in its default directory.'}</Empty> : null}
       <Group justify="flex-end">

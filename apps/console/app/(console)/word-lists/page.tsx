@@ -50,35 +50,33 @@ export default function WordListsPage() {
           {lists.error.message}
         </Alert>
       ) : null}
-      <WideTable label="Word lists">
-        <Table striped aria-label="Word lists" aria-busy={lists.isFetching}>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Name</Table.Th>
-              <Table.Th>Applies to</Table.Th>
-              <Table.Th>Action</Table.Th>
-              <Table.Th>Direction</Table.Th>
-              <Table.Th>Entries</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {lists.isLoading
-              ? <LoadingRows rows={3} columns={5} />
-              : lists.data?.items.map((list) => (
-                  <Table.Tr key={list.id}>
-                    <Table.Td>
-                      <Anchor component={Link} href={`/word-lists/view?id=${list.id}`}>
-                        {list.name}
-                      </Anchor>
-                    </Table.Td>
-                    <Table.Td>{list.scope === 'system' ? 'every mailbox' : (list.domain ?? list.account)}</Table.Td>
-                    <Table.Td>{list.action}</Table.Td>
-                    <Table.Td>{list.direction}</Table.Td>
-                    <Table.Td>{list.entryCount}</Table.Td>
-                  </Table.Tr>
-                ))}
-          </Table.Tbody>
-        </Table>
+      <WideTable label="Word lists" busy={lists.isFetching}>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Name</Table.Th>
+            <Table.Th>Applies to</Table.Th>
+            <Table.Th>Action</Table.Th>
+            <Table.Th>Direction</Table.Th>
+            <Table.Th>Entries</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {lists.isLoading
+            ? <LoadingRows rows={3} columns={5} />
+            : lists.data?.items.map((list) => (
+                <Table.Tr key={list.id}>
+                  <Table.Td>
+                    <Anchor component={Link} href={`/word-lists/view?id=${list.id}`}>
+                      {list.name}
+                    </Anchor>
+                  </Table.Td>
+                  <Table.Td>{list.scope === 'system' ? 'every mailbox' : (list.domain ?? list.account)}</Table.Td>
+                  <Table.Td>{list.action}</Table.Td>
+                  <Table.Td>{list.direction}</Table.Td>
+                  <Table.Td>{list.entryCount}</Table.Td>
+                </Table.Tr>
+              ))}
+        </Table.Tbody>
       </WideTable>
       {lists.data && lists.data.items.length === 0 ? <Empty>No word list yet at this level.</Empty> : null}
       <Group justify="flex-end">

@@ -62,57 +62,55 @@ export default function RemoteDomainsPage() {
           {(domains.error ?? change.error)!.message}
         </Alert>
       ) : null}
-      <WideTable label="Remote domains">
-        <Table striped aria-label="Remote domains" aria-busy={domains.isFetching}>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Domain</Table.Th>
-              <Table.Th>State</Table.Th>
-              <Table.Th>Held since</Table.Th>
-              <Table.Th>Failures in a row</Table.Th>
-              <Table.Th>Last error</Table.Th>
-              <Table.Th>Waiting</Table.Th>
-              {canChange ? <Table.Th>Action</Table.Th> : null}
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {domains.isLoading
-              ? <LoadingRows rows={3} columns={7} />
-              : domains.data?.items.map((d) => (
-                  <Table.Tr key={d.domain} data-testid={`remote-domain-${d.domain}`}>
+      <WideTable label="Remote domains" busy={domains.isFetching}>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Domain</Table.Th>
+            <Table.Th>State</Table.Th>
+            <Table.Th>Held since</Table.Th>
+            <Table.Th>Failures in a row</Table.Th>
+            <Table.Th>Last error</Table.Th>
+            <Table.Th>Waiting</Table.Th>
+            {canChange ? <Table.Th>Action</Table.Th> : null}
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {domains.isLoading
+            ? <LoadingRows rows={3} columns={7} />
+            : domains.data?.items.map((d) => (
+                <Table.Tr key={d.domain} data-testid={`remote-domain-${d.domain}`}>
+                  <Table.Td>
+                    <Anchor component={Link} href={`/queue?remoteDomain=${encodeURIComponent(d.domain)}`}>
+                      {d.domain}
+                    </Anchor>
+                  </Table.Td>
+                  <Table.Td>
+                    <StatusBadge ok={d.state === 'active'}>{d.state}</StatusBadge>
+                  </Table.Td>
+                  <Table.Td>{d.heldSince ? `${formatTime(d.heldSince)}${d.heldBy ? ` by ${d.heldBy}` : ''}` : '—'}</Table.Td>
+                  <Table.Td>{d.consecutiveFailures}</Table.Td>
+                  <Table.Td>
+                    <Text size="sm" lineClamp={2}>
+                      {d.lastError ?? ''}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>{d.queued}</Table.Td>
+                  {canChange ? (
                     <Table.Td>
-                      <Anchor component={Link} href={`/queue?remoteDomain=${encodeURIComponent(d.domain)}`}>
-                        {d.domain}
-                      </Anchor>
+                      {d.state === 'held' ? (
+                        <Button size="xs" loading={change.isPending && change.variables?.domain === d.domain} onClick={() => change.mutate({ domain: d.domain, to: 'release' })}>
+                          Release {d.domain}
+                        </Button>
+                      ) : (
+                        <Button size="xs" variant="default" onClick={() => setHolding(d)}>
+                          Hold {d.domain}
+                        </Button>
+                      )}
                     </Table.Td>
-                    <Table.Td>
-                      <StatusBadge ok={d.state === 'active'}>{d.state}</StatusBadge>
-                    </Table.Td>
-                    <Table.Td>{d.heldSince ? `${formatTime(d.heldSince)}${d.heldBy ? ` by ${d.heldBy}` : ''}` : '—'}</Table.Td>
-                    <Table.Td>{d.consecutiveFailures}</Table.Td>
-                    <Table.Td>
-                      <Text size="sm" lineClamp={2}>
-                        {d.lastError ?? ''}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>{d.queued}</Table.Td>
-                    {canChange ? (
-                      <Table.Td>
-                        {d.state === 'held' ? (
-                          <Button size="xs" loading={change.isPending && change.variables?.domain === d.domain} onClick={() => change.mutate({ domain: d.domain, to: 'release' })}>
-                            Release {d.domain}
-                          </Button>
-                        ) : (
-                          <Button size="xs" variant="default" onClick={() => setHolding(d)}>
-                            Hold {d.domain}
-                          </Button>
-                        )}
-                      </Table.Td>
-                    ) : null}
-                  </Table.Tr>
-                ))}
-          </Table.Tbody>
-        </Table>
+                  ) : null}
+                </Table.Tr>
+              ))}
+        </Table.Tbody>
       </WideTable>
       {domains.data && domains.data.items.length === 0 ? <Empty>{state === 'held' ? 'No domain is held.' : 'No destination domain yet.'}</Empty> : null}
       <Group justify="flex-end">
