@@ -11,7 +11,9 @@ const root = join(import.meta.dirname, '../..');
 export async function startServer(extraEnv = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'schoolmail-bench-'));
   const port = 20000 + Math.floor(Math.random() * 30000);
-  const child = spawn(process.execPath, [join(root, 'apps/api/dist/main.js')], {
+  // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server under load.
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, join(root, 'apps/api/dist/main.js')], {
     env: {
       ...process.env,
       SCHOOLMAIL_DATA_DIR: dataDir,

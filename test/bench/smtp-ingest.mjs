@@ -12,7 +12,7 @@
 // ours delivers before answering 250, Postfix queues first and delivers afterwards, so for
 // Postfix "delivered/s" is messages over the time until the last file appeared in a maildir.
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync, chownSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, chownSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -83,6 +83,7 @@ function waitForPort(port, timeoutMs = 30_000) {
   });
 }
 
+const TICKS_PER_SECOND = 100; // USER_HZ, 100 on Linux x86_64
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -205,14 +206,29 @@ function postfix() {
   };
 }
 
-/** One smtp-source run: accepted/s over its wall time, delivered/s until the last delivery. */
+/** The machine's CPU time so far (all cores), busy and idle, in clock ticks, from /proc/stat. */
+function cpuTicks() {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const idle = fields[3] + fields[4]; // idle + iowait
+  return { busy: fields.reduce((a, b) => a + b, 0) - idle, idle };
+}
+
+/**
+ * One smtp-source run: accepted/s over its wall time, delivered/s until the last delivery, and
+ * the machine's CPU (every process: server, database, smtp-source, kernel) per message.
+ */
 async function measure(target, messages, recipients) {
   const before = await target.delivered();
+  const cpuBefore = cpuTicks();
   const start = process.hrtime.bigint();
   const ms = await drive(target.port(), messages, recipients);
   await target.waitDelivered(before + messages * recipients);
   const deliveredMs = Number(process.hrtime.bigint() - start) / 1e6;
-  return { accepted: messages / (ms / 1000), delivered: messages / (deliveredMs / 1000), deliveries: (messages * recipients) / (deliveredMs / 1000) };
+  const cpuAfter = cpuTicks();
+  const busy = cpuAfter.busy - cpuBefore.busy;
+  const cpuUsPerMessage = (busy / TICKS_PER_SECOND) * 1e6 / messages;
+  const busyShare = busy / (busy + cpuAfter.idle - cpuBefore.idle);
+  return { accepted: messages / (ms / 1000), delivered: messages / (deliveredMs / 1000), deliveries: (messages * recipients) / (deliveredMs / 1000), cpuUsPerMessage, busyShare };
 }
 
 const targets = [ours()];
@@ -237,11 +253,18 @@ try {
     const summary = new Map();
     for (const target of targets) {
       const runs = results.get(target.name);
-      const s = { accepted: median(runs.map((r) => r.accepted)), delivered: median(runs.map((r) => r.delivered)), deliveries: median(runs.map((r) => r.deliveries)) };
+      const s = {
+        accepted: median(runs.map((r) => r.accepted)),
+        delivered: median(runs.map((r) => r.delivered)),
+        deliveries: median(runs.map((r) => r.deliveries)),
+        cpuUsPerMessage: median(runs.map((r) => r.cpuUsPerMessage)),
+        busyShare: median(runs.map((r) => r.busyShare)),
+      };
       summary.set(target.name, s);
       console.log(
         `${scenario.label}, ${fmt(scenario.messages)} messages, ${target.name.padEnd(10)}: ${fmt(s.accepted, 0)} accepted msg/s` +
-          ` (runs ${runs.map((r) => fmt(r.accepted, 0)).join(', ')}), ${fmt(s.delivered, 0)} delivered msg/s, ${fmt(s.deliveries, 0)} deliveries/s`,
+          ` (runs ${runs.map((r) => fmt(r.accepted, 0)).join(', ')}), ${fmt(s.delivered, 0)} delivered msg/s, ${fmt(s.deliveries, 0)} deliveries/s;` +
+          ` machine CPU ${fmt(s.cpuUsPerMessage, 0)} µs/msg, ${fmt(s.busyShare * 100, 0)}% busy`,
       );
     }
     const mine = summary.get('schoolmail');

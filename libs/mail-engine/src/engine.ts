@@ -127,8 +127,8 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   const queue = new QueueManager({ db: prisma, config, blobs, deliverLocal, queue: outbound, resolver: new NextHopResolver(prisma, undefined, relay), log });
 
   const orphans = new OrphanFiles(prisma, blobs.units, log, options.orphanGraceMs);
-  // The group commit's fast lane: one connection per batch in flight (committer.ts).
-  const commitPool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  // The group commit's fast lane commits one batch at a time (committer.ts): one connection.
+  const commitPool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
   commitPool.on('error', (error) => log(`smtp: commit connection: ${error.message}`));
   const ctx: PipelineContext = {
     db: prisma,

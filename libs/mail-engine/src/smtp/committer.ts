@@ -40,7 +40,7 @@ interface Job {
 export interface GroupCommitterOptions {
   /** Messages per transaction at most (default 50). */
   maxBatch?: number;
-  /** Batches committing at once (default 2: one commits while the next runs its statements). */
+  /** General-path batches committing at once (default 2: one commits while the next runs its statements). */
   maxInFlight?: number;
   /** The fast lane for jobs that describe their rows (absent: every job goes by `work`). */
   localLane?: LocalCommits;
@@ -79,7 +79,10 @@ async function runTogether(tx: Tx, batch: Job[]) {
 }
 
 export class GroupCommitter {
+  /** Jobs for the fast lane, and jobs for the general path (including what the lane hands back). */
+  private readonly localPending: Job[] = [];
   private readonly pending: Job[] = [];
+  private localBusy = false;
   private inFlight = 0;
   private scheduled = false;
   private readonly maxBatch: number;
@@ -101,13 +104,17 @@ export class GroupCommitter {
    */
   commit(work: TransactionWork, events: CommittedEvent[] = [], local?: LocalAcceptance): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.pending.push({ work, events, local, resolve, reject });
+      const job = { work, events, local, resolve, reject };
+      (local && this.localLane ? this.localPending : this.pending).push(job);
       this.schedule();
     });
   }
 
   private schedule() {
-    if (this.scheduled || this.inFlight >= this.maxInFlight || this.pending.length === 0) return;
+    if (this.scheduled) return;
+    const localReady = !this.localBusy && this.localPending.length > 0;
+    const generalReady = this.inFlight < this.maxInFlight && this.pending.length > 0;
+    if (!localReady && !generalReady) return;
     this.scheduled = true;
     // Let the replies of this turn of the event loop join the batch.
     setImmediate(() => {
@@ -116,7 +123,22 @@ export class GroupCommitter {
     });
   }
 
+  /**
+   * The fast lane commits one batch at a time: its statement is a single round trip, so the
+   * next batch gathers while it runs, and batches grow with the load (each commit costs the
+   * database about a millisecond whatever its size; two at once also queue on the same
+   * mailbox rows). The general path keeps `maxInFlight` batches, as a Prisma transaction
+   * spends most of its time on round trips that another batch can use.
+   */
   private drain() {
+    if (!this.localBusy && this.localPending.length > 0) {
+      const batch = this.localPending.splice(0, this.maxBatch);
+      this.localBusy = true;
+      void this.runLocalLane(batch).finally(() => {
+        this.localBusy = false;
+        this.schedule();
+      });
+    }
     while (this.inFlight < this.maxInFlight && this.pending.length > 0) {
       const batch = this.pending.splice(0, this.maxBatch);
       this.inFlight++;
@@ -127,9 +149,7 @@ export class GroupCommitter {
     }
   }
 
-  private async run(all: Job[]) {
-    const batch = await this.runLocalLane(all);
-    if (batch.length === 0) return;
+  private async run(batch: Job[]) {
     try {
       await this.db.$transaction(async (tx) => {
         // Rows that need no lock go first: what follows waits on blob and mailbox rows.
@@ -155,17 +175,17 @@ export class GroupCommitter {
     }
   }
 
-  /** Commits the jobs the fast lane takes; answers the others (all of them when it declines). */
-  private async runLocalLane(batch: Job[]): Promise<Job[]> {
-    const local = batch.filter((job) => job.local);
-    if (!this.localLane || local.length === 0) return batch;
+  /** Commits a batch of jobs that describe their rows; what the lane declines joins the general path. */
+  private async runLocalLane(batch: Job[]) {
     try {
-      if (!(await this.localLane.commit(local.map((job) => ({ rows: job.local!, events: job.events }))))) return batch;
-      local.forEach((job) => job.resolve());
+      if (await this.localLane!.commit(batch.map((job) => ({ rows: job.local!, events: job.events })))) {
+        batch.forEach((job) => job.resolve());
+        return;
+      }
+      this.pending.push(...batch);
     } catch (error) {
-      // The COMMIT itself failed: its rows may exist, so they are not made again (no 250).
-      local.forEach((job) => job.reject(error));
+      // The outcome is unknown (the connection broke): its rows may exist, so they are not made again (no 250).
+      batch.forEach((job) => job.reject(error));
     }
-    return batch.filter((job) => !job.local);
   }
 }

@@ -95,6 +95,23 @@ describe('LocalCommits (the group commit fast lane)', () => {
     expect(await counts()).toEqual(before);
   });
 
+  it('hands back a batch the server refuses (logged, nothing written) and throws when the outcome is unknown', async () => {
+    const counts = async () => [await db.prisma.messageBlob.count(), await db.prisma.mailboxMessage.count(), await db.prisma.mailEvent.count()];
+    const before = await counts();
+    const noSuchUnit = { ...file('on a unit that does not exist'), storageUnitId: 999_999 };
+    const refused = await lane.commit([{ rows: { deliveries: [{ file: noSuchUnit, accountIds: [withInbox[0]!] }], internalDate: new Date() }, events: [{ kind: 'accepted' }] }]);
+    expect(refused).toBe(false);
+    expect(logged.splice(0)).toEqual([expect.stringMatching(/fast group commit failed.*foreign key/)]);
+    expect(await counts()).toEqual(before);
+
+    // No answer from the server: whether it committed is unknown, so the caller must not retry the rows.
+    const unreachable = new pg.Pool({ connectionString: db.url.replace(/:\d+\//, ':1/'), max: 1 });
+    const blind = new LocalCommits(unreachable, (line) => logged.push(line));
+    await expect(blind.commit([{ rows: { deliveries: [{ file: file('never sent'), accountIds: [withInbox[0]!] }], internalDate: new Date() }, events: [] }])).rejects.toThrow();
+    await unreachable.end();
+    expect(await counts()).toEqual(before);
+  });
+
   it('lets the committer run the general path for what the lane hands back, and answers each caller once committed', async () => {
     const committer = new GroupCommitter(db.prisma, { localLane: lane, maxInFlight: 1 });
     const ran: string[] = [];
@@ -115,5 +132,47 @@ describe('LocalCommits (the group commit fast lane)', () => {
     expect(await db.prisma.mailEvent.count({ where: { queueId: { in: ['QNEW', 'QOLD', 'QLANE'] } } })).toBe(3);
     expect((await inbox(withInbox[1]!)).at(-1)!.blob.sha256).toBe(file('general path test QLANE').sha256);
     expect(logged).toEqual([]);
+  });
+
+  it('commits the fast lane one batch at a time, gathering what arrives meanwhile into the next batch', async () => {
+    const batches: number[] = [];
+    let running = 0;
+    let mostAtOnce = 0;
+    const counting = Object.assign(Object.create(lane) as LocalCommits, {
+      commit: async (batch: Parameters<LocalCommits['commit']>[0]) => {
+        batches.push(batch.length);
+        mostAtOnce = Math.max(mostAtOnce, ++running);
+        try {
+          return await lane.commit(batch);
+        } finally {
+          running--;
+        }
+      },
+    });
+    const committer = new GroupCommitter(db.prisma, { localLane: counting });
+    const accountId = withInbox[0]!;
+    const before = (await inbox(accountId)).length;
+    // Eight waves of five, arriving while earlier batches commit.
+    const committed: Promise<void>[] = [];
+    for (let i = 0; i < 40; i++) {
+      if (i % 5 === 0) await new Promise((resolve) => setTimeout(resolve, 2));
+      committed.push(
+        committer.commit(
+          async () => {
+            throw new Error('the general path is not needed');
+          },
+          [{ kind: 'accepted', queueId: `QGATHER${i}` }],
+          { deliveries: [{ file: file(`gathered ${i}`), accountIds: [accountId] }], internalDate: new Date() },
+        ),
+      );
+    }
+    await Promise.all(committed);
+    expect(mostAtOnce).toBe(1);
+    expect(batches.reduce((a, b) => a + b, 0)).toBe(40);
+    expect(batches.length).toBeGreaterThan(1);
+    expect(batches.length).toBeLessThan(40);
+    const uids = (await inbox(accountId)).map((message) => message.uid);
+    expect(uids.length).toBe(before + 40);
+    expect(new Set(uids).size).toBe(uids.length);
   });
 });
