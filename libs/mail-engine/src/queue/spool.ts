@@ -3,14 +3,24 @@
  * recipient, written in the caller's transaction so they commit with the blob and the
  * acceptance (the client hears 250 only after that commit).
  */
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import { domainToASCII } from 'node:url';
 import type { EngineConfig } from '../config.js';
 import type { OutboundQueue, OutboundRequest, Tx } from '../contracts.js';
 
+// Random bytes for queue ids, drawn a few kilobytes at a time: one draw per message showed as
+// 15 µs of the event loop's time at a thousand messages a second.
+const entropy = Buffer.alloc(4096);
+let entropyUsed = entropy.length;
+
 /** A queue id as the client is told it ("queued as ..."): time-ordered, 20 hex digits. */
 export function newQueueId(now = Date.now()) {
-  return now.toString(16).toUpperCase().padStart(12, '0') + randomBytes(4).toString('hex').toUpperCase();
+  if (entropyUsed + 4 > entropy.length) {
+    randomFillSync(entropy);
+    entropyUsed = 0;
+  }
+  const random = entropy.toString('hex', entropyUsed, (entropyUsed += 4));
+  return now.toString(16).toUpperCase().padStart(12, '0') + random.toUpperCase();
 }
 
 /** The lower-case ASCII (IDNA) domain of an address, as the virtual queues are keyed. */

@@ -30,4 +30,18 @@ describe('DurableWriter', () => {
     await expect(writer.write(directory, 'blob', Buffer.from('x'), { exclusive: true })).rejects.toMatchObject({ code: 'ENOENT' });
     expect(existsSync(directory)).toBe(false);
   });
+
+  it('writes what is asked for in one turn together, and one failed write fails only itself', async () => {
+    const unit = temporaryDirectory('writer');
+    const names = Array.from({ length: 20 }, (_, i) => `blob-${i}`);
+    const outcomes = await Promise.allSettled([
+      ...names.map((name, i) => writer.write(join(unit, String(i % 3)), name, Buffer.from(`content ${i}`), { ensureDirectory: true, exclusive: i % 2 === 0 })),
+      writer.write(join(unit, 'missing'), 'lost', Buffer.from('x'), { exclusive: true }),
+    ]);
+    expect(outcomes.slice(0, 20).every((outcome) => outcome.status === 'fulfilled')).toBe(true);
+    expect(outcomes[20]).toMatchObject({ status: 'rejected', reason: { code: 'ENOENT' } });
+    names.forEach((name, i) => expect(readFileSync(join(unit, String(i % 3), name), 'utf8')).toBe(`content ${i}`));
+    // No temporary file is left behind.
+    expect([0, 1, 2].flatMap((d) => readdirSync(join(unit, String(d)))).sort()).toEqual([...names].sort());
+  });
 });
