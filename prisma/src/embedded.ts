@@ -18,6 +18,13 @@ export interface EmbeddedDatabase {
 }
 
 const USER = 'schoolmail';
+/**
+ * The server also listens on a Unix socket here (named after its port), and the connection
+ * strings it hands out use it: a round trip through it costs both sides about a quarter less
+ * CPU than TCP over loopback, which shows at a thousand SMTP commits a second. The TCP
+ * listener on 127.0.0.1 stays for tools (psql -h 127.0.0.1 -p PORT).
+ */
+const SOCKET_DIRECTORY = '/tmp';
 const PASSWORD = 'schoolmail';
 
 /**
@@ -40,14 +47,14 @@ export async function startEmbeddedPostgres(options: {
     persistent: options.persistent ?? true,
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300', '-c', 'fsync=on'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${SOCKET_DIRECTORY}`, '-c', 'max_connections=300', '-c', 'fsync=on'],
     onLog: (message) => options.log?.(String(message).trimEnd()),
     onError: (message) => options.log?.(String(message).trimEnd()),
   });
   if (!existsSync(join(databaseDir, 'PG_VERSION'))) await server.initialise();
   await server.start();
   const urlFor = (database: string) =>
-    `postgresql://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${database}`;
+    `postgresql://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${database}?host=${encodeURIComponent(SOCKET_DIRECTORY)}`;
   const client = server.getPgClient('postgres', '127.0.0.1');
   await client.connect();
   try {

@@ -292,6 +292,14 @@ describe('watch', () => {
   it('says nothing about a change that was rolled back', async () => {
     const account = await mailbox(env.prisma, `rollback@${D}`);
     const box = await inbox(account.id);
+    // The folder's own creation is notified too. Notifications arrive in commit order, so once
+    // one of a later commit has arrived, that one has passed and cannot be mistaken below.
+    const marker = await inbox((await mailbox(env.prisma, `rollback-marker@${D}`)).id);
+    let markerSeen = false;
+    const stopMarker = store.watch(marker.id, () => (markerSeen = true));
+    await env.prisma.mailboxFolder.update({ where: { id: marker.id }, data: { modSeq: { increment: 1 } } });
+    await expect.poll(() => markerSeen, { timeout: 2000, interval: 10 }).toBe(true);
+    stopMarker();
     let told = 0;
     const stop = store.watch(box.id, () => told++);
     await expect(
