@@ -35,8 +35,22 @@ function ipv6ToBigInt(address: string): bigint {
   return groups.reduce((value, group) => (value << 16n) | BigInt(parseInt(group, 16)), 0n);
 }
 
+// Client addresses parsed lately: every message asks about its client's address several times
+// (trusted networks at each policy level, cluster peers), and a busy client sends many.
+const parsedIps = new Map<string, { family: 4 | 6; value: bigint } | null>();
+
 /** An IP address as (family, 128-bit value), IPv4-mapped IPv6 folded to IPv4; null when not an address. */
 export function parseIp(raw: string): { family: 4 | 6; value: bigint } | null {
+  let parsed = parsedIps.get(raw);
+  if (parsed === undefined) {
+    if (parsedIps.size >= 4096) parsedIps.clear();
+    parsed = parseIpText(raw);
+    parsedIps.set(raw, parsed);
+  }
+  return parsed;
+}
+
+function parseIpText(raw: string): { family: 4 | 6; value: bigint } | null {
   const address = raw.trim().replace(/^\[|\]$/g, '').replace(/%.*$/, '');
   if (isIPv4(address)) return { family: 4, value: ipv4ToBigInt(address) };
   if (!isIPv6(address)) return null;
