@@ -177,6 +177,9 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
+/** A write waiting for its thread, with its caller's promise. */
+type Queued = { request: Request } & Pending;
+
 /** Writes handed to one thread at once, at most. */
 const BATCH = 8;
 
@@ -205,7 +208,7 @@ class WriterThread {
     return this.pending.size;
   }
 
-  send(batch: ReadonlyArray<{ request: Request } & Pending>) {
+  send(batch: readonly Queued[]) {
     for (const { request, resolve, reject } of batch) this.pending.set(request.id, { resolve, reject });
     // Held while writes are under way, so the process waits for them on the way out.
     this.worker.ref();
@@ -221,7 +224,7 @@ class WriterThread {
 
 export class DurableWriter {
   private readonly threads: WriterThread[] = [];
-  private queued: Array<{ request: Request } & Pending> = [];
+  private queued: Queued[] = [];
   private nextId = 0;
 
   constructor(private readonly size = 4) {}
