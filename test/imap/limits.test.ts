@@ -27,7 +27,7 @@ beforeAll(async () => {
       idleTimeoutMs: 700,
       maxLineBytes: 1024,
     },
-    { host: '127.0.0.1', port: 0, maxConnectionsPerClient: 2 },
+    { host: '127.0.0.1', port: 0, connectionsPerClient: 2 },
   );
 });
 afterAll(async () => {

@@ -3,7 +3,7 @@
  * trusted network (the engine's SCHOOLMAIL_TRUSTED_NETWORKS, or the server acceptance
  * policy) may use a local domain as sender on the MX and skips content refusals.
  */
-import { invalidateAcceptancePolicies } from '@schoolmail/mail-engine';
+import { invalidateAcceptancePolicies, loadEngineConfig } from '@schoolmail/mail-engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeOf, mailbox, mailDomain, message, pythonSmtp, rawConnect, startTestEngine, type TestEngine } from '../support/smtp.js';
 
@@ -32,6 +32,26 @@ describe('connection limit', () => {
       return again.greeting.slice(0, 4);
     }).toBe('220 ');
     open.slice(1).forEach((c) => c.close());
+  });
+});
+
+describe('shared-address networks', () => {
+  it('lets a client in a shared-address network (a school behind NAT) hold more connections, with its own limit', async () => {
+    const shared = await startTestEngine({ maxConnectionsPerClient: 1, sharedAddressNetworks: ['127.0.0.0/8'], maxConnectionsPerSharedClient: 3 });
+    try {
+      const open = await Promise.all([1, 2, 3].map(() => rawConnect(shared.ports.smtp)));
+      expect(open.map((c) => c.greeting.slice(0, 4))).toEqual(['220 ', '220 ', '220 ']);
+      const refused = await rawConnect(shared.ports.smtp);
+      expect(refused.greeting).toMatch(/^421 4\.7\.0 /);
+      refused.close();
+      open.forEach((c) => c.close());
+    } finally {
+      await shared.close();
+    }
+  });
+
+  it('refuses to start with a shared-address network that is not CIDR, naming the setting', () => {
+    expect(() => loadEngineConfig({ SCHOOLMAIL_SHARED_ADDRESS_NETWORKS: '10.0.0.0/8, school-gateway' })).toThrow(/SCHOOLMAIL_SHARED_ADDRESS_NETWORKS: "school-gateway" is not a network/);
   });
 });
 

@@ -1,5 +1,8 @@
 import { resolve } from 'node:path';
 import { hostname } from 'node:os';
+import type { ClientLimit } from './access/client-limits.js';
+import { parseSharedNetworks } from './access/client-limits.js';
+import type { LoginThrottleLimits } from './access/login-throttle.js';
 import { rpopDestinationSettings, type RpopDestinationSettings } from './rpop/destination-policy.js';
 
 /** Everything the engine reads from the environment, with its default. */
@@ -21,6 +24,14 @@ export interface EngineConfig {
   /** AUTH without STARTTLS (local trials only). */
   allowPlainAuth: boolean;
   maxConnectionsPerClient: number;
+  /**
+   * Client networks (CIDR) with many users behind one address, such as a school district's NAT
+   * gateway: per-address limits are the `...PerSharedClient` ones there (access/client-limits.ts).
+   */
+  sharedAddressNetworks: string[];
+  maxConnectionsPerSharedClient: number;
+  /** Failed logins (every protocol, webmail and console sign-in of mailbox owners) in a sliding window. */
+  loginFailures: { perClient: number; perSharedClient: number; perAccount: number; windowSeconds: number };
   /**
    * How long a new SMTP connection waits for its greeting (early-talker detection); 0 greets
    * on the next turn of the event loop, as Postfix's smtpd does. Absent: 0.
@@ -65,6 +76,24 @@ const optionalInteger = (env: NodeJS.ProcessEnv, name: string) => (env[name] ? i
 
 const list = (raw: string | undefined) => (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 
+/** The shared-address networks, checked at start-up: a typo must not silently keep a school locked out. */
+function sharedAddressNetworks(env: NodeJS.ProcessEnv): string[] {
+  const texts = list(env.SCHOOLMAIL_SHARED_ADDRESS_NETWORKS);
+  parseSharedNetworks(texts);
+  return texts;
+}
+
+/** The open-connection limit per client address of `config`. */
+export function connectionLimitOf(config: EngineConfig): ClientLimit {
+  return { perClient: config.maxConnectionsPerClient, perSharedClient: config.maxConnectionsPerSharedClient, sharedNetworks: parseSharedNetworks(config.sharedAddressNetworks) };
+}
+
+/** The failed-login limits of `config`, for the access module. */
+export function loginLimitsOf(config: EngineConfig): LoginThrottleLimits {
+  const { perClient, perSharedClient, perAccount, windowSeconds } = config.loginFailures;
+  return { perClient, perSharedClient, perAccount, windowMs: windowSeconds * 1000, sharedNetworks: parseSharedNetworks(config.sharedAddressNetworks) };
+}
+
 export function loadEngineConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
   const retry = list(env.SCHOOLMAIL_RETRY_SCHEDULE).map(Number);
   return {
@@ -81,6 +110,14 @@ export function loadEngineConfig(env: NodeJS.ProcessEnv = process.env): EngineCo
     tls: { certFile: env.SCHOOLMAIL_TLS_CERT || undefined, keyFile: env.SCHOOLMAIL_TLS_KEY || undefined },
     allowPlainAuth: env.SCHOOLMAIL_ALLOW_PLAIN_AUTH === 'true',
     maxConnectionsPerClient: integer(env, 'SCHOOLMAIL_MAX_CONNECTIONS_PER_CLIENT', 50),
+    sharedAddressNetworks: sharedAddressNetworks(env),
+    maxConnectionsPerSharedClient: integer(env, 'SCHOOLMAIL_MAX_CONNECTIONS_PER_SHARED_CLIENT', 2000),
+    loginFailures: {
+      perClient: integer(env, 'SCHOOLMAIL_LOGIN_FAILURES_PER_CLIENT', 10),
+      perSharedClient: integer(env, 'SCHOOLMAIL_LOGIN_FAILURES_PER_SHARED_CLIENT', 500),
+      perAccount: integer(env, 'SCHOOLMAIL_LOGIN_FAILURES_PER_ACCOUNT', 10),
+      windowSeconds: integer(env, 'SCHOOLMAIL_LOGIN_FAILURE_WINDOW_SECONDS', 300),
+    },
     greetingDelayMs: integer(env, 'SCHOOLMAIL_SMTP_GREETING_DELAY_MS', 0),
     trustedNetworks: list(env.SCHOOLMAIL_TRUSTED_NETWORKS),
     clusterNetworks: list(env.SCHOOLMAIL_CLUSTER_NETWORKS),

@@ -6,7 +6,7 @@
 import pg from 'pg';
 import { PrismaMailAccess } from './access/prisma-mail-access.js';
 import type { MailAccess } from './access/types.js';
-import type { EngineConfig } from './config.js';
+import { connectionLimitOf, loginLimitsOf, type EngineConfig } from './config.js';
 import type { Db } from './contracts.js';
 import { PrismaQuarantine, startQuarantinePurger } from './acceptance/quarantine.js';
 import { PrismaMailboxes } from './mailbox/prisma-mailboxes.js';
@@ -52,9 +52,9 @@ export interface EngineOptions {
    * `prisma` when it was made by `createPrismaClient`.
    */
   databaseUrl?: string;
-  /** Failed logins (any protocol) per client address in `authFailureWindowMs` before logins are refused (default 10 in 5 minutes). */
+  /** Failed logins (any protocol) per client address, shared or not, in the window; overrides `config.loginFailures` (tests). */
   authFailuresPerClient?: number;
-  /** Failed logins per account in the window (default 10). */
+  /** Failed logins per account in the window; overrides `config.loginFailures`. */
   authFailuresPerAccount?: number;
   authFailureWindowMs?: number;
   /** How often unreferenced blobs are freed (default 60 s). */
@@ -95,7 +95,12 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   const access = new PrismaMailAccess(prisma, {
     changes,
     directory: new DirectoryLogins({ secrets }),
-    limits: { perClient: options.authFailuresPerClient ?? 10, perAccount: options.authFailuresPerAccount ?? 10, windowMs: options.authFailureWindowMs ?? 5 * 60_000 },
+    limits: {
+      ...loginLimitsOf(config),
+      ...(options.authFailuresPerClient !== undefined && { perClient: options.authFailuresPerClient, perSharedClient: options.authFailuresPerClient }),
+      ...(options.authFailuresPerAccount !== undefined && { perAccount: options.authFailuresPerAccount }),
+      ...(options.authFailureWindowMs !== undefined && { windowMs: options.authFailureWindowMs }),
+    },
     log,
   });
   const blobs = new FileBlobStore(prisma, { dataDir: config.dataDir, log });
@@ -143,7 +148,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     orphans,
     directory: new Directory(prisma, config.nodeId),
     wordLists: new WordListScanner(prisma, new WordListCache()),
-    connections: new ConnectionLimiter(config.maxConnectionsPerClient),
+    connections: new ConnectionLimiter(connectionLimitOf(config)),
     access,
     notifyQueued: () => queue.wake(),
   };
@@ -171,7 +176,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   log(`POP3 on ${config.listenHost}:${pop3.ports.pop3}${pop3.ports.pop3s !== undefined ? `, POP3S on ${config.listenHost}:${pop3.ports.pop3s}` : ''}`);
   const imap = await startImapListeners(
     { store, access, tls, log, allowPlainAuth: config.allowPlainAuth, maxMessageBytes: () => maxMessageBytes, idleTimeoutMs: 30 * 60_000, maxLineBytes: 64 * 1024 },
-    { host: config.listenHost, port: config.imapPort, securePort: config.imapsPort, maxConnectionsPerClient: config.maxConnectionsPerClient },
+    { host: config.listenHost, port: config.imapPort, securePort: config.imapsPort, connectionsPerClient: connectionLimitOf(config) },
   );
   log(`IMAP on ${config.listenHost}:${imap.ports.imap}${imap.ports.imaps !== undefined ? `, IMAPS on ${config.listenHost}:${imap.ports.imaps}` : ''}`);
   const stopSweeper = startStorageSweeper(prisma, options.sweepIntervalMs ?? 60_000, { log });

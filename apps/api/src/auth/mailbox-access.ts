@@ -8,7 +8,7 @@
  * engine (role api).
  */
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { ChangeListener, databaseUrlOf, DirectoryLogins, PrismaMailAccess, SealedSecrets } from '@schoolmail/mail-engine';
+import { ChangeListener, databaseUrlOf, DirectoryLogins, loadEngineConfig, loginLimitsOf, PrismaMailAccess, SealedSecrets } from '@schoolmail/mail-engine';
 import { API_CONFIG, type ApiConfig } from '../config.js';
 import { PRISMA, type Database } from '../database/database.js';
 
@@ -24,6 +24,8 @@ export class MailboxAccess implements OnModuleInit, OnModuleDestroy {
     this.access = new PrismaMailAccess(prisma, {
       changes: this.changes,
       directory: new DirectoryLogins({ secrets }),
+      // The engine's limits, so a school behind one address is treated alike in webmail and IMAP.
+      limits: loginLimitsOf(loadEngineConfig()),
       log: (line) => this.logger.warn(line),
     });
   }

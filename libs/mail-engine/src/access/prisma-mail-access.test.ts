@@ -11,6 +11,7 @@ import { codeOf, mailbox, mailDomain, MAIL_PASSWORD, pythonSmtp, startTestEngine
 import { needsRehash } from '../auth/passwords.js';
 import { ChangeListener } from '../notify/change-listener.js';
 import { databaseUrlOf } from '../notify/database-url.js';
+import { parseSharedNetworks } from './client-limits.js';
 import { PrismaMailAccess } from './prisma-mail-access.js';
 import type { LoginOutcome, MailService, SettingsChange } from './types.js';
 
@@ -161,6 +162,30 @@ describe('failed-login limits', () => {
       expect((refused as { retryAfterSeconds: number }).retryAfterSeconds).toBeLessThanOrEqual(60);
       // Other clients are not affected.
       expect(await attempt('bystander@district1.k12.us', MAIL_PASSWORD, '192.0.2.2')).toMatchObject({ ok: true });
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('gives a shared-address network (a school behind NAT) its own higher limit, while the account limit stays', async () => {
+    const limited = await secondProcess({
+      limits: { perClient: 2, perSharedClient: 6, perAccount: 3, windowMs: 60_000, sharedNetworks: parseSharedNetworks(['203.0.113.0/24']) },
+    });
+    try {
+      await mailbox(env.prisma, 'student@district1.k12.us');
+      const attempt = (user: string, password: string, clientIp: string) => limited.access.login({ user, password, service: 'imap', clientIp });
+      // Five students behind the school's gateway mistype their passwords: the school is not locked out.
+      for (let i = 0; i < 5; i++) expect(await attempt(`pupil${i}@district1.k12.us`, 'typo', '203.0.113.7')).toEqual({ ok: false, reason: 'credentials' });
+      expect(await attempt('student@district1.k12.us', MAIL_PASSWORD, '203.0.113.7')).toMatchObject({ ok: true });
+      // Its own limit still holds: the sixth failure closes the gateway for a while.
+      expect(await attempt('pupil5@district1.k12.us', 'typo', '203.0.113.7')).toEqual({ ok: false, reason: 'credentials' });
+      expect(await attempt('student@district1.k12.us', MAIL_PASSWORD, '203.0.113.7')).toMatchObject({ ok: false, reason: 'rate-limited' });
+      // Outside the shared network the ordinary per-address limit applies.
+      for (let i = 0; i < 2; i++) expect(await attempt(`guess${i}@district1.k12.us`, 'x', '198.51.100.40')).toEqual({ ok: false, reason: 'credentials' });
+      expect(await attempt('student@district1.k12.us', MAIL_PASSWORD, '198.51.100.40')).toMatchObject({ ok: false, reason: 'rate-limited' });
+      // Guessing one account from inside the shared network is bounded by the account limit.
+      for (let i = 0; i < 3; i++) expect(await attempt('target2@district1.k12.us', `guess${i}`, '203.0.113.8')).toEqual({ ok: false, reason: 'credentials' });
+      expect(await attempt('target2@district1.k12.us', 'guess3', '203.0.113.9')).toMatchObject({ ok: false, reason: 'rate-limited' });
     } finally {
       await limited.close();
     }

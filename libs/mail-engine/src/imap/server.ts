@@ -1,11 +1,12 @@
 /**
  * The IMAP listeners: IMAP_PORT with STARTTLS and, when configured, IMAPS_PORT with implicit
- * TLS (RFC 8314). Per client address, at most `maxConnectionsPerClient` open connections;
- * beyond that the greeting is a BYE. Settings changes reach the open sessions of the
+ * TLS (RFC 8314). Per client address, at most `connectionsPerClient` open connections (more
+ * inside the shared-address networks); beyond that the greeting is a BYE. Settings changes reach the open sessions of the
  * accounts concerned, which re-check their access at their next command.
  */
 import { createServer as createPlainServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
+import type { ClientLimit } from '../access/client-limits.js';
 import { ConnectionLimiter } from '../smtp/connection-limits.js';
 import { Connection } from './io/connection.js';
 import type { ImapContext } from './session/context.js';
@@ -17,7 +18,8 @@ export interface ImapListenerOptions {
   port: number;
   /** Implicit TLS port; none when undefined. */
   securePort?: number;
-  maxConnectionsPerClient: number;
+  /** Open connections per client address (a number: the same for every address). */
+  connectionsPerClient: number | ClientLimit;
 }
 
 export interface ImapListeners {
@@ -41,7 +43,7 @@ async function listen(server: Server, port: number, host: string): Promise<numbe
 export async function startImapListeners(context: ImapContext, options: ImapListenerOptions): Promise<ImapListeners> {
   const sessions = new Set<Session>();
   const sessionContext = { ...context, structures: new StructureCache() };
-  const limiter = new ConnectionLimiter(options.maxConnectionsPerClient);
+  const limiter = new ConnectionLimiter(options.connectionsPerClient);
 
   const sockets = new Set<Socket>();
   const accept = (socket: Socket, secure: boolean) => {
@@ -49,7 +51,7 @@ export async function startImapListeners(context: ImapContext, options: ImapList
     socket.once('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy());
     const address = socket.remoteAddress ?? '';
-    if (options.maxConnectionsPerClient > 0 && limiter.openFrom(address) >= options.maxConnectionsPerClient) {
+    if (limiter.isFull(address)) {
       socket.end('* BYE [UNAVAILABLE] Too many connections from your address; close some and try again\r\n');
       return;
     }
