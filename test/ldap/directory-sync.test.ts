@@ -64,7 +64,9 @@ describe('directory is the source', () => {
     expect(await api.prisma.account.count({ where: { domain: { name: D2 } } })).toBe(2);
   });
 
-  it('apply creates, suspends and updates accounts, each audited; a second run finds nothing', async () => {
+  it('apply creates, suspends and updates accounts, each audited and announced to webhooks; a second run finds nothing', async () => {
+    const hook = await people.staff.post('/webhooks', { url: 'https://cms.example/accounts', events: ['account.*'] });
+    expect(hook.status).toBe(201);
     const applied = await people.staff.post(`${sourcePath(D2)}/sync`, { apply: true });
     expect(applied.body).toMatchObject({ applied: true, remaining: 0 });
     const accounts = await api.prisma.account.findMany({ where: { domain: { name: D2 } }, orderBy: { address: 'asc' }, select: { address: true, displayName: true, status: true, ldapDn: true } });
@@ -84,6 +86,16 @@ describe('directory is the source', () => {
       ['ldap.sync.create-account', `new@${D2}`],
       ['ldap.sync.update-account', `renamed@${D2}`],
     ]);
+    // The provider's CMS hears of them as of accounts changed through the API.
+    const announced = await api.prisma.webhookDelivery.findMany({ where: { webhookId: hook.body.id }, orderBy: { id: 'asc' }, select: { event: true, payload: true } });
+    expect(announced.map(({ event, payload }) => [event, (payload as { subject: { id: string } }).subject.id]).sort()).toEqual(
+      [
+        ['account.created', `expired@${D2}`],
+        ['account.created', `new@${D2}`],
+        ['account.updated', `gone@${D2}`],
+        ['account.updated', `renamed@${D2}`],
+      ].sort(),
+    );
     expect((await people.staff.post(`${sourcePath(D2)}/sync`, {})).body).toMatchObject({ differences: [], remaining: 0 });
   });
 

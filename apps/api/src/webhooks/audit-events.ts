@@ -14,6 +14,10 @@ const EVENT_OF_ACTION: Record<string, WebhookEvent> = {
   'account.update': 'account.updated',
   'account.set-password': 'account.password-changed',
   'account.delete': 'account.deleted',
+  // `ldap sync` changes accounts too: the CMS hears of them as of any other change.
+  'ldap.sync.create-account': 'account.created',
+  'ldap.sync.suspend-account': 'account.updated',
+  'ldap.sync.update-account': 'account.updated',
   'domain.create': 'domain.created',
   'domain.update': 'domain.updated',
   'domain.delete': 'domain.deleted',
