@@ -171,6 +171,32 @@ describe('several engine processes', () => {
   });
 });
 
+describe('a cluster', () => {
+  it('collects a source only on the node holding its mailbox; an unpinned one on any node', async () => {
+    const domain = await mailDomain(local.prisma, 'pinned.test');
+    await local.prisma.domain.update({ where: { id: domain.id }, data: { backendNode: 'node-b' } });
+    await remoteMailbox('pinned', [{ subject: 'for node b' }]);
+    await mailbox(local.prisma, 'student@pinned.test');
+    const pinned = await source('student@pinned.test', 'pinned');
+    await remoteMailbox('unpinned', [{ subject: 'for anyone' }]);
+    await mailbox(local.prisma, 'unpinned@local.test');
+    const unpinned = await source('unpinned@local.test', 'unpinned');
+    // This engine is not node-b: it collects the unpinned source and leaves the pinned one.
+    await until('the unpinned source', () => row(unpinned.id), (r) => r.lastSuccessAt !== null);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect((await row(pinned.id)).lastRunAt).toBeNull();
+    expect(await inboxSubjects(local, 'student@pinned.test')).toEqual([]);
+    // node-b, on the same database, takes it.
+    const nodeB = await startEngine({ prisma: local.prisma, config: { ...local.config, nodeId: 'node-b' }, log: () => undefined, queueWorkers: false });
+    try {
+      await until('the pinned source', () => row(pinned.id), (r) => r.lastSuccessAt !== null);
+      expect(await inboxSubjects(local, 'student@pinned.test')).toEqual(['for node b']);
+    } finally {
+      await nodeB.stop();
+    }
+  });
+});
+
 describe('failures and the rpop toggle', () => {
   it('backs off after a refused login and keeps the remote server\'s answer', async () => {
     await remoteMailbox('erin', [{ subject: 'e1' }]);

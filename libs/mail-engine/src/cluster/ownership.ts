@@ -7,6 +7,7 @@
  * node of this cluster (a directory still holding an older platform's host names) is ignored
  * rather than followed: following it would queue the mailbox's mail for a node that never comes.
  */
+import { Prisma } from '@schoolmail/prisma';
 import type { Db } from '../contracts.js';
 
 export interface MailboxOwner {
@@ -16,11 +17,11 @@ export interface MailboxOwner {
   node: string | null;
 }
 
-/** One query for any number of mailboxes; unknown ids are absent. */
-export async function mailboxOwners(db: Db, accountIds: readonly number[]): Promise<Map<number, MailboxOwner>> {
-  if (accountIds.length === 0) return new Map();
-  const rows = await db.$queryRaw<Array<{ id: number; address: string; node: string | null }>>`
-    SELECT a.id, a.address, COALESCE((
+/**
+ * The owning node of the account row `a` whose domain row is `ad` (aliases in the caller's
+ * FROM), as an SQL expression: null when nothing pins the mailbox.
+ */
+export const OWNER_NODE_OF_ACCOUNT = Prisma.sql`COALESCE((
       SELECT n.id FROM "ClusterNode" n
       WHERE lower(n.id) IN (lower(a."mailHost"), split_part(lower(a."mailHost"), '.', 1))
       ORDER BY lower(n.id) = lower(a."mailHost") DESC LIMIT 1
@@ -28,7 +29,13 @@ export async function mailboxOwners(db: Db, accountIds: readonly number[]): Prom
       SELECT d."backendNode" FROM "Domain" d
       WHERE d."backendNode" IS NOT NULL AND ad.path LIKE d.path || '%'
       ORDER BY d.depth DESC LIMIT 1
-    )) AS node
+    ))`;
+
+/** One query for any number of mailboxes; unknown ids are absent. */
+export async function mailboxOwners(db: Db, accountIds: readonly number[]): Promise<Map<number, MailboxOwner>> {
+  if (accountIds.length === 0) return new Map();
+  const rows = await db.$queryRaw<Array<{ id: number; address: string; node: string | null }>>`
+    SELECT a.id, a.address, ${OWNER_NODE_OF_ACCOUNT} AS node
     FROM "Account" a JOIN "Domain" ad ON ad.id = a."domainId"
     WHERE a.id = ANY(${[...new Set(accountIds)]}::int[])`;
   return new Map(rows.map((row) => [row.id, { accountId: row.id, address: row.address, node: row.node }]));

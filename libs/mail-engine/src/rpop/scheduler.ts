@@ -6,10 +6,16 @@
  * interval; after a failure, from an exponential backoff, with the error and the count of
  * failures in a row kept on the row for the API to show. A destination the policy refuses
  * (destination-policy.ts) is such a failure: its reason is the last error.
+ *
+ * In a cluster a node claims only the sources of mailboxes it holds (or that no node holds,
+ * cluster/ownership.ts): what it collects is stored on its own storage units, where the
+ * owner's IMAP and POP3 sessions read. The sources of a node that is down wait for it, as its
+ * mail does.
  */
 import type { MailAccess } from '../access/types.js';
 import type { EngineConfig } from '../config.js';
 import type { Db } from '../contracts.js';
+import { OWNER_NODE_OF_ACCOUNT } from '../cluster/ownership.js';
 import { collectSource, emptyTally, type CollectDeps, type RpopSourceRow } from './collect.js';
 import { DeliveryDeferred } from './deliver.js';
 import { RpopDestinationPolicy } from './destination-policy.js';
@@ -26,7 +32,7 @@ const later = (seconds: number) => new Date(Date.now() + seconds * 1000);
 
 export interface RpopSchedulerOptions extends Omit<CollectDeps, 'destinations'> {
   access: MailAccess;
-  config: Pick<EngineConfig, 'rpop'>;
+  config: Pick<EngineConfig, 'rpop' | 'nodeId'>;
   log: (line: string) => void;
 }
 
@@ -75,7 +81,10 @@ export class RpopScheduler {
     return this.options.db.$queryRaw<RpopSourceRow[]>`
       UPDATE "RpopSource" SET "nextRunAt" = now() + make_interval(secs => ${leaseSeconds}::int), "lastRunAt" = now()
       WHERE "id" IN (
-        SELECT "id" FROM "RpopSource" WHERE "nextRunAt" <= now() ORDER BY "nextRunAt" LIMIT ${limit}::int FOR UPDATE SKIP LOCKED)
+        SELECT s."id" FROM "RpopSource" s
+        JOIN "Account" a ON a.id = s."accountId" JOIN "Domain" ad ON ad.id = a."domainId"
+        WHERE s."nextRunAt" <= now() AND coalesce(lower(${OWNER_NODE_OF_ACCOUNT}), lower(${this.options.config.nodeId})) = lower(${this.options.config.nodeId})
+        ORDER BY s."nextRunAt" LIMIT ${limit}::int FOR UPDATE OF s SKIP LOCKED)
       RETURNING "id", "accountId", "host", "port", "tls"::text AS "tls", "username", "passwordSealed", "intervalSeconds", "leaveOnServer", "consecutiveFailures"`;
   }
 
