@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import { hostname } from 'node:os';
-import type { ClientLimit } from './access/client-limits.js';
-import { parseSharedNetworks } from './access/client-limits.js';
+import { parseSharedNetworks, type ClientLimit } from './access/client-limits.js';
 import type { LoginThrottleLimits } from './access/login-throttle.js';
 import { rpopDestinationSettings, type RpopDestinationSettings } from './rpop/destination-policy.js';
 
