@@ -6,10 +6,9 @@
 // Needs nginx + libnginx-mod-mail and a build; run with `npm run bench -- cluster-logins`.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fmt, freePort, startServer, throughput } from './lib.mjs';
+import { fmt, freePort, lineDialog, startServer, throughput } from './lib.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -25,26 +24,11 @@ if (spawnSync('nginx', ['-v'], { stdio: 'ignore' }).status !== 0) {
 
 /** One POP3 login on a new connection; rejects unless every reply is +OK. */
 function pop3Login(port, user) {
-  return new Promise((resolve, reject) => {
-    const socket = createConnection({ port, host: '127.0.0.1' });
-    const steps = [`USER ${user}\r\n`, `PASS ${PASSWORD}\r\n`, 'QUIT\r\n'];
-    let buffer = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk) => {
-      buffer += chunk;
-      let end;
-      while ((end = buffer.indexOf('\r\n')) >= 0) {
-        const line = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        if (!line.startsWith('+OK')) return socket.destroy(new Error(`${user}: ${line}`));
-        const next = steps.shift();
-        if (next) socket.write(next);
-        else socket.end();
-      }
-    });
-    socket.once('error', reject);
-    socket.once('close', () => (steps.length ? reject(new Error(`${user}: closed early`)) : resolve()));
-  });
+  return lineDialog(port, user, '+OK', [
+    [`USER ${user}`, '+OK'],
+    [`PASS ${PASSWORD}`, '+OK'],
+    ['QUIT', '+OK'],
+  ]);
 }
 
 const pop3Port = await freePort();

@@ -11,10 +11,9 @@
 // run with `npm run bench -- cluster-smtp`.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fmt, freePort, startServer, throughput } from './lib.mjs';
+import { fmt, freePort, lineDialog, startServer, throughput } from './lib.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -42,28 +41,7 @@ function submit(port, user) {
     [`From: <${user}>\r\nTo: <${user}>\r\nSubject: cluster bench\r\n\r\n${BODY}.`, '250'],
     ['QUIT', '221'],
   ];
-  return new Promise((resolve, reject) => {
-    const socket = createConnection({ port, host: '127.0.0.1' });
-    let expected = '220';
-    let buffer = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk) => {
-      buffer += chunk;
-      let end;
-      while ((end = buffer.indexOf('\r\n')) >= 0) {
-        const line = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        if (line[3] === '-') continue;
-        if (!line.startsWith(expected)) return socket.destroy(new Error(`${user}: expected ${expected}, got "${line}"`));
-        const next = steps.shift();
-        if (!next) return socket.end();
-        socket.write(`${next[0]}\r\n`);
-        expected = next[1];
-      }
-    });
-    socket.once('error', reject);
-    socket.once('close', () => (steps.length ? reject(new Error(`${user}: closed early`)) : resolve()));
-  });
+  return lineDialog(port, user, '220', steps);
 }
 
 const mailPorts = async () => ({

@@ -2,7 +2,7 @@
 // small HTTP client, and latency statistics.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -149,3 +149,35 @@ export const freePort = () =>
       server.close(() => resolve(port));
     });
   });
+
+/**
+ * A scripted line dialog (SMTP, POP3) on a new connection to 127.0.0.1:`port`: the greeting
+ * must start with `greeting`; then each step's command is sent and its reply must start with
+ * the step's prefix (continuation lines such as "250-PIPELINING" are skipped). Resolves once
+ * the server closes after the last step; rejects on any other reply or an early close.
+ */
+export function lineDialog(port, label, greeting, steps) {
+  const remaining = [...steps];
+  return new Promise((resolve, reject) => {
+    const socket = createConnection({ port, host: '127.0.0.1' });
+    let expected = greeting;
+    let buffer = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk) => {
+      buffer += chunk;
+      let end;
+      while ((end = buffer.indexOf('\r\n')) >= 0) {
+        const line = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        if (line[3] === '-') continue;
+        if (!line.startsWith(expected)) return socket.destroy(new Error(`${label}: expected ${expected}, got "${line}"`));
+        const next = remaining.shift();
+        if (!next) return socket.end();
+        socket.write(`${next[0]}\r\n`);
+        expected = next[1];
+      }
+    });
+    socket.once('error', reject);
+    socket.once('close', () => (remaining.length ? reject(new Error(`${label}: closed early`)) : resolve()));
+  });
+}
