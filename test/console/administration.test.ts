@@ -144,10 +144,19 @@ describe('console: the district postmaster', () => {
     await page.getByRole('button', { name: 'Create account' }).click();
     await page.getByRole('heading', { name: 'jane@district9.k12.us' }).waitFor();
 
-    await page.getByRole('switch', { name: 'IMAP' }).click();
+    // A name being typed survives the refetch that the IMAP toggle's save brings.
+    const displayName = page.getByRole('textbox', { name: 'Display name' });
+    await displayName.fill('Jane Q. Doe');
+    const imapSwitch = page.getByRole('switch', { name: 'IMAP' });
+    await imapSwitch.click();
     const imap = page.getByTestId('effective-imap');
     await expect.poll(() => imap.textContent(), { timeout: 10_000 }).toMatch(/IMAP: off - disabled at account jane@district9\.k12\.us by pm9 on \d+ \w+ \d{4}/);
+    await expect.poll(async () => !(await imapSwitch.isChecked()) && (await imapSwitch.isEnabled())).toBe(true);
     expect(await page.getByTestId('effective-smtp').textContent()).toMatch(/SMTP: on/);
+    expect((await server.staff.get('/accounts/jane@district9.k12.us')).body.services.imap).toBe(false);
+    expect(await displayName.inputValue()).toBe('Jane Q. Doe');
+    await page.getByRole('button', { name: 'Save details' }).click();
+    await expect.poll(async () => (await server.staff.get('/accounts/jane@district9.k12.us')).body.displayName).toBe('Jane Q. Doe');
     expect((await server.staff.get('/accounts/jane@district9.k12.us')).body.services.imap).toBe(false);
     await screenshot(page, 'account-view');
     await expectAccessible(page);

@@ -1,11 +1,11 @@
 'use client';
 import { FormError } from '@/ui/States';
-import { useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Alert, Box, Button, ColorInput, FileButton, Group, Image, Paper, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { del, patch, put } from '@/api/client';
 import { formErrors } from '@/forms/field-errors';
+import { useDraft } from '@/forms/draft';
 import { DEFAULT_PRIMARY } from '@/branding/branding';
 import type { DomainView } from './types';
 
@@ -24,10 +24,12 @@ function readAsBase64(file: File): Promise<string> {
 export function BrandingEditor({ domain, canUpdate }: { domain: DomainView; canUpdate: boolean }) {
   const queryClient = useQueryClient();
   const path = `/domains/${encodeURIComponent(domain.name)}`;
-  const [productName, setProductName] = useState(domain.branding.productName ?? '');
-  const [primaryColor, setPrimaryColor] = useState(domain.branding.primaryColor ?? '');
-  const [accentColor, setAccentColor] = useState(domain.branding.accentColor ?? '');
-  const [logoVersion, setLogoVersion] = useState(domain.version);
+  const draft = useDraft({
+    productName: domain.branding.productName ?? '',
+    primaryColor: domain.branding.primaryColor ?? '',
+    accentColor: domain.branding.accentColor ?? '',
+  });
+  const { productName, primaryColor, accentColor } = draft.values;
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['domains'] });
   const save = useMutation({
     mutationFn: () =>
@@ -35,13 +37,13 @@ export function BrandingEditor({ domain, canUpdate }: { domain: DomainView; canU
     onSuccess: async () => {
       await refresh();
       await queryClient.invalidateQueries({ queryKey: ['branding'] });
+      draft.reset();
       notifications.show({ message: 'Branding saved', color: 'teal' });
     },
   });
   const upload = useMutation({
     mutationFn: async (file: File) => put<DomainView>(`${path}/logo`, { contentType: file.type, data: await readAsBase64(file) }),
-    onSuccess: async (updated) => {
-      setLogoVersion(updated.version);
+    onSuccess: async () => {
       await refresh();
       await queryClient.invalidateQueries({ queryKey: ['branding'] });
     },
@@ -70,9 +72,9 @@ export function BrandingEditor({ domain, canUpdate }: { domain: DomainView; canU
       </Title>
       <SimpleGrid cols={{ base: 1, md: 2 }}>
         <Stack>
-          <TextInput label="Product name" placeholder="Schoolmail" value={productName} onChange={(e) => setProductName(e.currentTarget.value)} error={errors.byField.productName} disabled={!canUpdate} />
-          <ColorInput label="Primary colour" placeholder="#1a5fb4" value={primaryColor} onChange={setPrimaryColor} error={errors.byField.primaryColor} disabled={!canUpdate} format="hex" withEyeDropper={false} fixOnBlur={false} />
-          <ColorInput label="Accent colour" placeholder="#f1f3f5" value={accentColor} onChange={setAccentColor} error={errors.byField.accentColor} disabled={!canUpdate} format="hex" withEyeDropper={false} fixOnBlur={false} />
+          <TextInput label="Product name" placeholder="Schoolmail" value={productName} onChange={(e) => draft.set('productName', e.currentTarget.value)} error={errors.byField.productName} disabled={!canUpdate} />
+          <ColorInput label="Primary colour" placeholder="#1a5fb4" value={primaryColor} onChange={(value) => draft.set('primaryColor', value)} error={errors.byField.primaryColor} disabled={!canUpdate} format="hex" withEyeDropper={false} fixOnBlur={false} />
+          <ColorInput label="Accent colour" placeholder="#f1f3f5" value={accentColor} onChange={(value) => draft.set('accentColor', value)} error={errors.byField.accentColor} disabled={!canUpdate} format="hex" withEyeDropper={false} fixOnBlur={false} />
           <FormError message={errors.general} />
           {canUpdate ? (
             <Group>
@@ -104,7 +106,7 @@ export function BrandingEditor({ domain, canUpdate }: { domain: DomainView; canU
         </Stack>
         <Box aria-label="Sign-in page preview" role="img" p="md" style={{ background: previewAccent, borderRadius: 8 }} data-testid="branding-preview">
           <Paper p="md" shadow="sm" style={{ borderTop: `6px solid ${previewPrimary}` }}>
-            {hasLogo ? <Image src={`/api/v1/branding/logo?domain=${encodeURIComponent(domain.name)}&v=${logoVersion}`} alt="" h={40} w="auto" fit="contain" mb="xs" /> : null}
+            {hasLogo ? <Image src={`/api/v1/branding/logo?domain=${encodeURIComponent(domain.name)}&v=${domain.version}`} alt="" h={40} w="auto" fit="contain" mb="xs" /> : null}
             <Text fw={700} size="lg">
               {productName || 'Schoolmail'}
             </Text>

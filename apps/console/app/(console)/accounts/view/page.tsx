@@ -7,6 +7,7 @@ import { Alert, Anchor, Button, Group, Paper, PasswordInput, Select, SimpleGrid,
 import { notifications } from '@mantine/notifications';
 import { del, get, patch, put } from '@/api/client';
 import { formErrors } from '@/forms/field-errors';
+import { useDraft } from '@/forms/draft';
 import { useSession } from '@/session/session';
 import { SERVICE_LABELS, SERVICE_NAMES, type ServiceName } from '@/domains/types';
 import { QuotaBar } from '@/accounts/QuotaBar';
@@ -25,8 +26,8 @@ function AccountDetails({ account }: { account: AccountView }) {
   const path = `/accounts/${encodeURIComponent(account.address)}`;
   const canUpdate = session.can('update', 'Account');
   const classes = useClassesOfService(canUpdate);
-  const [displayName, setDisplayName] = useState(account.displayName ?? '');
-  const [classOfService, setClassOfService] = useState<string | null>(account.classOfService);
+  const draft = useDraft({ displayName: account.displayName ?? '', classOfService: account.classOfService });
+  const { displayName, classOfService } = draft.values;
   const [password, setPassword] = useState('');
   const [deleting, setDeleting] = useState(false);
 
@@ -35,8 +36,9 @@ function AccountDetails({ account }: { account: AccountView }) {
   };
   const update = useMutation({
     mutationFn: (body: Record<string, unknown>) => patch<AccountView>(path, body, account.version),
-    onSuccess: async () => {
+    onSuccess: async (_updated, body) => {
       await refresh();
+      draft.reset(body);
       notifications.show({ message: 'Saved', color: 'teal' });
     },
   });
@@ -93,13 +95,13 @@ function AccountDetails({ account }: { account: AccountView }) {
             Details
           </Title>
           <Stack>
-            <TextInput label="Display name" value={displayName} onChange={(e) => setDisplayName(e.currentTarget.value)} error={editErrors.byField.displayName} disabled={!canUpdate} />
+            <TextInput label="Display name" value={displayName} onChange={(e) => draft.set('displayName', e.currentTarget.value)} error={editErrors.byField.displayName} disabled={!canUpdate} />
             <Select
               label="Class of service"
               placeholder="Inherited from the domain"
               data={classes.data ?? (classOfService ? [classOfService] : [])}
               value={classOfService}
-              onChange={setClassOfService}
+              onChange={(value) => draft.set('classOfService', value)}
               clearable
               error={editErrors.byField.classOfService}
               disabled={!canUpdate}
@@ -182,8 +184,9 @@ function AccountScreen() {
   if (!address) return <LoadError error={new Error('no account was named in the address bar')} what="Account" />;
   if (account.isLoading) return <Loading label="Loading account" />;
   if (account.error) return <LoadError error={account.error} what="Account" />;
-  // Keyed by version: the form starts from the saved values after every change.
-  return <AccountDetails key={account.data!.version} account={account.data!} />;
+  // Keyed by address: another account starts its forms afresh; a refetch of the same account
+  // keeps what is being typed (see useDraft).
+  return <AccountDetails key={account.data!.address} account={account.data!} />;
 }
 
 export default function AccountPage() {

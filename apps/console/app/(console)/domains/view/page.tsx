@@ -7,6 +7,7 @@ import { Anchor, Button, Group, Paper, Select, SimpleGrid, Stack, Switch, Text, 
 import { notifications } from '@mantine/notifications';
 import { get, patch, type Page } from '@/api/client';
 import { formErrors } from '@/forms/field-errors';
+import { useDraft } from '@/forms/draft';
 import { useSession } from '@/session/session';
 import { SERVICE_LABELS, SERVICE_NAMES, type DomainView } from '@/domains/types';
 import { BrandingEditor } from '@/domains/BrandingEditor';
@@ -20,7 +21,8 @@ function DomainDetails({ domain }: { domain: DomainView }) {
   const queryClient = useQueryClient();
   const canUpdate = session.can('update', 'Domain');
   const classes = useClassesOfService(canUpdate);
-  const [classOfService, setClassOfService] = useState<string | null>(domain.classOfService);
+  const draft = useDraft({ classOfService: domain.classOfService });
+  const { classOfService } = draft.values;
   const [suspending, setSuspending] = useState(false);
   const children = useQuery({
     queryKey: ['domains', 'children', domain.name],
@@ -28,9 +30,10 @@ function DomainDetails({ domain }: { domain: DomainView }) {
   });
   const update = useMutation({
     mutationFn: (body: Record<string, unknown>) => patch<DomainView>(`/domains/${encodeURIComponent(domain.name)}`, body, domain.version),
-    onSuccess: async () => {
+    onSuccess: async (_updated, body) => {
       setSuspending(false);
       await queryClient.invalidateQueries({ queryKey: ['domains'] });
+      draft.reset(body);
       notifications.show({ message: 'Saved', color: 'teal' });
     },
   });
@@ -84,7 +87,7 @@ function DomainDetails({ domain }: { domain: DomainView }) {
               placeholder="Inherited from the parent, else server defaults"
               data={classes.data ?? (classOfService ? [classOfService] : [])}
               value={classOfService}
-              onChange={setClassOfService}
+              onChange={(value) => draft.set('classOfService', value)}
               clearable
               error={errors.byField.classOfService}
               disabled={!canUpdate}
@@ -118,7 +121,7 @@ function DomainDetails({ domain }: { domain: DomainView }) {
           </Stack>
         </Paper>
       </SimpleGrid>
-      <BrandingEditor key={domain.version} domain={domain} canUpdate={canUpdate} />
+      <BrandingEditor domain={domain} canUpdate={canUpdate} />
       <Paper withBorder p="md">
         <Title order={3} size="h4" mb="xs">
           Sub-domains
@@ -161,7 +164,9 @@ function DomainScreen() {
   if (!name) return <LoadError error={new Error('no domain was named in the address bar')} what="Domain" />;
   if (domain.isLoading) return <Loading label="Loading domain" />;
   if (domain.error) return <LoadError error={domain.error} what="Domain" />;
-  return <DomainDetails key={domain.data!.version} domain={domain.data!} />;
+  // Keyed by name: following a link to another domain starts its forms afresh; a refetch of
+  // the same domain keeps what is being typed (see useDraft).
+  return <DomainDetails key={domain.data!.name} domain={domain.data!} />;
 }
 
 export default function DomainPage() {
