@@ -61,6 +61,7 @@ describe('console: staff sets up a district', () => {
     await pickOption(page, 'Class of service', 'students');
     await page.getByRole('button', { name: 'Save class of service' }).click();
     await expect.poll(async () => (await server.staff.get('/domains/district9.k12.us')).body.classOfService).toBe('students');
+    await page.getByText('Saved', { exact: true }).waitFor();
 
     await page.getByRole('textbox', { name: 'Product name' }).fill('District Nine Mail');
     await page.getByRole('textbox', { name: 'Primary colour' }).fill('#7b1fa2');

@@ -30,30 +30,29 @@ export function BrandingEditor({ domain, canUpdate }: { domain: DomainView; canU
     accentColor: domain.branding.accentColor ?? '',
   });
   const { productName, primaryColor, accentColor } = draft.values;
-  const refresh = () => queryClient.invalidateQueries({ queryKey: ['domains'] });
+  // The answer of each save carries the new version: set it at once, so the next save on this
+  // screen does not wait for the refetch; then refetch the lists that show the domain.
+  const refresh = async (updated: DomainView) => {
+    queryClient.setQueryData(['domains', 'one', domain.name], updated);
+    await queryClient.invalidateQueries({ queryKey: ['domains'] });
+    await queryClient.invalidateQueries({ queryKey: ['branding'] });
+  };
   const save = useMutation({
     mutationFn: () =>
-      patch(path, { branding: { productName: productName || null, primaryColor: primaryColor || null, accentColor: accentColor || null } }, domain.version),
-    onSuccess: async () => {
-      await refresh();
-      await queryClient.invalidateQueries({ queryKey: ['branding'] });
+      patch<DomainView>(path, { branding: { productName: productName || null, primaryColor: primaryColor || null, accentColor: accentColor || null } }, domain.version),
+    onSuccess: async (updated) => {
+      await refresh(updated);
       draft.reset();
       notifications.show({ message: 'Branding saved', color: 'teal' });
     },
   });
   const upload = useMutation({
     mutationFn: async (file: File) => put<DomainView>(`${path}/logo`, { contentType: file.type, data: await readAsBase64(file) }),
-    onSuccess: async () => {
-      await refresh();
-      await queryClient.invalidateQueries({ queryKey: ['branding'] });
-    },
+    onSuccess: refresh,
   });
   const removeLogo = useMutation({
     mutationFn: () => del<DomainView>(`${path}/logo`),
-    onSuccess: async () => {
-      await refresh();
-      await queryClient.invalidateQueries({ queryKey: ['branding'] });
-    },
+    onSuccess: refresh,
   });
   const errors = formErrors(save.error, ['productName', 'primaryColor', 'accentColor'], {
     'branding.productName': 'productName',

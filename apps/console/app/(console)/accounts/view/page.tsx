@@ -36,7 +36,9 @@ function AccountDetails({ account }: { account: AccountView }) {
   };
   const update = useMutation({
     mutationFn: (body: Record<string, unknown>) => patch<AccountView>(path, body, account.version),
-    onSuccess: async (_updated, body) => {
+    onSuccess: async (updated, body) => {
+      // The answer carries the new version: the next save on this screen sends it at once.
+      queryClient.setQueryData(['accounts', 'one', account.address], updated);
       await refresh();
       draft.reset(body);
       notifications.show({ message: 'Saved', color: 'teal' });

@@ -30,8 +30,10 @@ function DomainDetails({ domain }: { domain: DomainView }) {
   });
   const update = useMutation({
     mutationFn: (body: Record<string, unknown>) => patch<DomainView>(`/domains/${encodeURIComponent(domain.name)}`, body, domain.version),
-    onSuccess: async (_updated, body) => {
+    onSuccess: async (updated, body) => {
       setSuspending(false);
+      // The answer carries the new version: the next save on this screen sends it at once.
+      queryClient.setQueryData(['domains', 'one', domain.name], updated);
       await queryClient.invalidateQueries({ queryKey: ['domains'] });
       draft.reset(body);
       notifications.show({ message: 'Saved', color: 'teal' });
