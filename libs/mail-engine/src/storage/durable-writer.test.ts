@@ -25,6 +25,16 @@ describe('DurableWriter', () => {
     expect(readdirSync(directory)).toEqual(['blob']);
   });
 
+  it('runs its threads at a lower priority than the event loop, so handing them work does not preempt it', async () => {
+    // Linux keeps a nice value per thread: the 17th field after the command name in its stat.
+    const niceOf = (stat: string) => Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    const threadsAt10 = () => readdirSync('/proc/self/task').filter((thread) => niceOf(readFileSync(`/proc/self/task/${thread}/stat`, 'utf8')) === 10).length;
+    const before = threadsAt10();
+    await new DurableWriter(1).write(temporaryDirectory('writer'), 'blob', Buffer.from('x'), { exclusive: true });
+    expect(threadsAt10()).toBe(before + 1);
+    expect(niceOf(readFileSync('/proc/thread-self/stat', 'utf8'))).toBe(0);
+  });
+
   it('fails for a directory that is not there without ensureDirectory, leaving nothing', async () => {
     const directory = join(temporaryDirectory('writer'), 'gone');
     await expect(writer.write(directory, 'blob', Buffer.from('x'), { exclusive: true })).rejects.toMatchObject({ code: 'ENOENT' });

@@ -32,11 +32,22 @@
  */
 import { Worker } from 'node:worker_threads';
 
+/** The writer threads' nice value (the event loop keeps 0). */
+const WRITER_NICE = 10;
+
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const fs = require('node:fs');
 const path = require('node:path');
 const crypto = require('node:crypto');
+
+// A lower priority than the event-loop thread (Linux keeps one per thread): a batch handed
+// over wakes this thread, and at equal priority the wake-up often preempts the event loop on
+// its own core, which is the one thread every connection waits for.
+try {
+  const threadId = Number(fs.readlinkSync('/proc/thread-self').split('/').pop());
+  require('node:os').setPriority(threadId, ${WRITER_NICE});
+} catch {}
 
 function fsyncDirectory(directory) {
   const fd = fs.openSync(directory, 'r');
