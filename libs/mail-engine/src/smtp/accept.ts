@@ -80,10 +80,19 @@ export async function acceptMessage(ctx: PipelineContext, session: SMTPServerSes
     tagged: needs.tagged ? Buffer.concat([received, tagMessage(raw, ctx.config.tagSubjectPrefix, [...taggedBy])]) : null,
   };
   const domainId = plan.local[0]?.domainId ?? transaction.senderDomainId ?? null;
-  const [writtenPlain, writtenTagged] = await Promise.all([
-    bytes.plain ? ctx.blobs.write(bytes.plain, domainId, { unique: true }) : null,
-    bytes.tagged ? ctx.blobs.write(bytes.tagged, domainId, { unique: true }) : null,
-  ]);
+  const localOnly = !remoteVariant && quarantined.length === 0;
+  // The fast lane's next batch waits a moment for this message (committer.ts).
+  const arrived = localOnly ? ctx.committer.announce() : () => {};
+  let writtenPlain, writtenTagged;
+  try {
+    [writtenPlain, writtenTagged] = await Promise.all([
+      bytes.plain ? ctx.blobs.write(bytes.plain, domainId, { unique: true }) : null,
+      bytes.tagged ? ctx.blobs.write(bytes.tagged, domainId, { unique: true }) : null,
+    ]);
+  } catch (error) {
+    arrived();
+    throw error;
+  }
 
   const events = [
     ...decision.local.map(({ mailbox, verdict }) => ({ kind: verdict.action === 'quarantine' ? 'quarantined' : 'accepted', queueId, sender: transaction.sender, recipient: mailbox.address, domainPath: mailbox.domainPath, detail: '250 2.0.0' })),
@@ -92,7 +101,7 @@ export async function acceptMessage(ctx: PipelineContext, session: SMTPServerSes
 
   const written: Record<Variant, { sha256: string; size: number; storageUnitId: number } | null> = { plain: writtenPlain, tagged: writtenTagged };
   const local: LocalAcceptance | undefined =
-    !remoteVariant && quarantined.length === 0
+    localOnly
       ? { deliveries: (['plain', 'tagged'] as const).flatMap((v) => (written[v] && deliverTo[v].length ? [{ file: written[v], accountIds: deliverTo[v] }] : [])), internalDate: now }
       : undefined;
 
@@ -124,6 +133,7 @@ export async function acceptMessage(ctx: PipelineContext, session: SMTPServerSes
     }
     for (const entry of quarantined) await ctx.quarantine.add(tx, { ...entry, blobId: blobs.plain!.blobId });
   }, events, local);
+  arrived();
   await committed.catch((error: unknown) => {
     ctx.orphans?.forget([writtenPlain, writtenTagged]);
     throw error;

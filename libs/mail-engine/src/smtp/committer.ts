@@ -13,6 +13,13 @@
  * Messages for local mailboxes only (the MX's daily bread) may also describe their rows
  * (`local`): those of a batch first go through the fast lane (local-commit.ts), one
  * statement on a plain connection; what it hands back goes the general way, by `work`.
+ *
+ * The fast lane's statement costs the database about 0.55 ms of CPU whatever the batch, plus
+ * about 0.1 ms per message (the lane alone against the embedded server: 655 µs per message
+ * one at a time, 145 µs in batches of 8). So a batch waits, briefly, for the messages announced
+ * as on their way (their files are being written, about an fsync away): until they have
+ * arrived, GATHER_ENOUGH jobs are waiting, or the first has waited `gatherMs` (2 ms). A message
+ * alone on the server never waits.
  */
 import type { Db, Tx } from '../contracts.js';
 import type { LocalAcceptance, LocalCommits } from './local-commit.js';
@@ -33,6 +40,8 @@ interface Job {
   work: TransactionWork;
   events: CommittedEvent[];
   local?: LocalAcceptance;
+  /** performance.now() when it was queued. */
+  queuedAt: number;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -44,9 +53,14 @@ export interface GroupCommitterOptions {
   maxInFlight?: number;
   /** The fast lane for jobs that describe their rows (absent: every job goes by `work`). */
   localLane?: LocalCommits;
+  /** How long a fast-lane job may wait for announced messages at most (ms, default 2). */
+  gatherMs?: number;
 }
 
 const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 30_000 } as const;
+
+/** A fast-lane batch this large goes without waiting for more. */
+const GATHER_ENOUGH = 8;
 
 /** The INSERT of MailEvent rows over six placeholders: the columns of `eventParams`. */
 export function insertEventsSql(first: number): string {
@@ -83,11 +97,15 @@ export class GroupCommitter {
   private readonly localPending: Job[] = [];
   private readonly pending: Job[] = [];
   private localBusy = false;
+  /** Fast-lane messages announced and not yet committing (see `announce`). */
+  private arriving = 0;
+  private gatherTimer: NodeJS.Timeout | null = null;
   private inFlight = 0;
   private scheduled = false;
   private readonly maxBatch: number;
   private readonly maxInFlight: number;
   private readonly localLane?: LocalCommits;
+  private readonly gatherMs: number;
 
   constructor(
     private readonly db: Db,
@@ -96,6 +114,7 @@ export class GroupCommitter {
     this.maxBatch = Math.max(1, options.maxBatch ?? 50);
     this.maxInFlight = Math.max(1, options.maxInFlight ?? 2);
     this.localLane = options.localLane;
+    this.gatherMs = options.gatherMs ?? 2;
   }
 
   /**
@@ -104,10 +123,27 @@ export class GroupCommitter {
    */
   commit(work: TransactionWork, events: CommittedEvent[] = [], local?: LocalAcceptance): Promise<void> {
     return new Promise((resolve, reject) => {
-      const job = { work, events, local, resolve, reject };
+      const job = { work, events, local, queuedAt: performance.now(), resolve, reject };
       (local && this.localLane ? this.localPending : this.pending).push(job);
       this.schedule();
     });
+  }
+
+  /**
+   * Says that a message for local mailboxes only is on its way (its files are being written):
+   * the fast lane's next batch waits a little for it. Call the answer once, right after the
+   * message's `commit`, or when it will not commit.
+   */
+  announce(): () => void {
+    if (!this.localLane) return () => {};
+    this.arriving++;
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      this.arriving--;
+      this.schedule();
+    };
   }
 
   private schedule() {
@@ -131,7 +167,9 @@ export class GroupCommitter {
    * spends most of its time on round trips that another batch can use.
    */
   private drain() {
-    if (!this.localBusy && this.localPending.length > 0) {
+    if (!this.localBusy && this.localPending.length > 0 && !this.waitForArrivals()) {
+      if (this.gatherTimer) clearTimeout(this.gatherTimer);
+      this.gatherTimer = null;
       const batch = this.localPending.splice(0, this.maxBatch);
       this.localBusy = true;
       void this.runLocalLane(batch).finally(() => {
@@ -147,6 +185,21 @@ export class GroupCommitter {
         this.schedule();
       });
     }
+  }
+
+  /**
+   * True while the fast lane's next batch should wait for announced messages: no job waits for
+   * them more than `gatherMs` after it was queued (time spent behind a busy lane counts).
+   */
+  private waitForArrivals(): boolean {
+    if (this.arriving === 0 || this.localPending.length >= GATHER_ENOUGH) return false;
+    const left = this.localPending[0]!.queuedAt + this.gatherMs - performance.now();
+    if (left <= 0) return false;
+    this.gatherTimer ??= setTimeout(() => {
+      this.gatherTimer = null;
+      this.schedule();
+    }, left);
+    return true;
   }
 
   private async run(batch: Job[]) {

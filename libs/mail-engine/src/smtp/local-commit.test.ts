@@ -175,4 +175,52 @@ describe('LocalCommits (the group commit fast lane)', () => {
     expect(uids.length).toBe(before + 40);
     expect(new Set(uids).size).toBe(uids.length);
   });
+  describe('gathering for announced messages', () => {
+    /** The real lane, recording the size of each batch it is given. */
+    const recordingLane = (batches: number[]) =>
+      Object.assign(Object.create(lane) as LocalCommits, {
+        commit: (batch: Parameters<LocalCommits['commit']>[0]) => {
+          batches.push(batch.length);
+          return lane.commit(batch);
+        },
+      });
+    const delivery = (committer: GroupCommitter, name: string) =>
+      committer.commit(
+        async () => {
+          throw new Error('the general path is not needed');
+        },
+        [{ kind: 'accepted', queueId: name }],
+        { deliveries: [{ file: file(`gathering ${name}`), accountIds: [withInbox[0]!] }], internalDate: new Date() },
+      );
+
+    it('waits for a message announced as on its way, and commits both in one batch', async () => {
+      const batches: number[] = [];
+      const committer = new GroupCommitter(db.prisma, { localLane: recordingLane(batches), gatherMs: 60_000 });
+      const firstArrived = committer.announce();
+      const secondArrived = committer.announce();
+      const first = delivery(committer, 'QWAIT1');
+      firstArrived();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(batches).toEqual([]);
+      const second = delivery(committer, 'QWAIT2');
+      secondArrived();
+      await Promise.all([first, second]);
+      expect(batches).toEqual([2]);
+    });
+
+    it('commits without waiting when nothing is announced, and waits at most gatherMs for what never comes', async () => {
+      const batches: number[] = [];
+      const alone = new GroupCommitter(db.prisma, { localLane: recordingLane(batches), gatherMs: 60_000 });
+      await delivery(alone, 'QALONE');
+      expect(batches).toEqual([1]);
+
+      const capped = new GroupCommitter(db.prisma, { localLane: recordingLane(batches), gatherMs: 200 });
+      const neverArrives = capped.announce();
+      const started = performance.now();
+      await delivery(capped, 'QCAPPED');
+      expect(performance.now() - started).toBeGreaterThanOrEqual(190);
+      expect(batches).toEqual([1, 1]);
+      neverArrives();
+    });
+  });
 });
