@@ -156,5 +156,25 @@ describe('storage units', () => {
     );
     expect(graph.data.storageUnitProblems).toEqual(problems.body);
     expect((await people.postmaster2.get(`/storage-units/${created.body.id}/problems`)).status).toBe(403);
+
+    // An operator who has dealt with it marks it resolved; the "unresolved" list no longer shows it.
+    const problemId = problems.body.items[0].id;
+    expect((await people.postmaster2.post(`/storage-units/${created.body.id}/problems/${problemId}/resolve`, {})).status).toBe(403);
+    const resolved = await people.staff.post(`/storage-units/${created.body.id}/problems/${problemId}/resolve`, {});
+    expect(resolved.status).toBe(200);
+    expect(resolved.body).toEqual({ ...problems.body.items[0], resolvedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
+    expect((await people.staff.get(`/storage-units/${created.body.id}/problems?unresolved=true`)).body.items).toEqual([]);
+    expect((await people.staff.get(`/storage-units/${created.body.id}/problems`)).body.items).toEqual([resolved.body]);
+    const again = await people.staff.graphql(`mutation($id: Int!, $problemId: Int!) { resolveStorageProblem(id: $id, problemId: $problemId) { id resolvedAt } }`, {
+      id: created.body.id,
+      problemId,
+    });
+    expect(again.data.resolveStorageProblem).toEqual({ id: problemId, resolvedAt: resolved.body.resolvedAt });
+    expect(await api.prisma.auditEvent.count({ where: { action: 'storage-problem.resolve', subjectId: 'volume3' } })).toBe(1);
+    // Another unit's problem, or none at all, is not found.
+    const volume1 = (await people.staff.get('/storage-units')).body.items.find((unit: { name: string }) => unit.name === 'volume1');
+    expect((await people.staff.post(`/storage-units/${volume1.id}/problems/${problemId}/resolve`, {})).status).toBe(404);
+    expect((await people.staff.post(`/storage-units/${created.body.id}/problems/999999/resolve`, {})).status).toBe(404);
+    expect((await people.staff.post(`/storage-units/${created.body.id}/problems/not-a-number/resolve`, {})).status).toBe(404);
   });
 });

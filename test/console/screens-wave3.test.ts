@@ -167,6 +167,13 @@ describe('console: storage units', () => {
     expect(await problems.getByRole('cell', { name: 'corrupt', exact: true }).count()).toBe(1);
     await screenshot(page, 'storage-unit');
     await expectAccessible(page);
+    // Dealt with: marked resolved, it leaves the list of unresolved problems.
+    await problems.getByRole('button', { name: /^Mark resolved/ }).click();
+    await page.getByText('No unresolved problem.').waitFor();
+    expect((await server.prisma.storageProblem.findFirstOrThrow({ where: { storageUnitId: unit.id } })).resolvedAt).not.toBeNull();
+    await page.getByRole('checkbox', { name: 'Only unresolved' }).click();
+    await problems.getByRole('cell', { name: 'sha-256 mismatch' }).waitFor();
+    expect(await problems.getByRole('button', { name: /^Mark resolved/ }).count()).toBe(0);
 
     await page.getByRole('button', { name: 'Make read-only' }).click();
     const confirm = page.getByRole('dialog', { name: 'Make volume2 read-only?' });

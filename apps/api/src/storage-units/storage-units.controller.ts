@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, type Actor } from '../common/actor.js';
 import { RequirePermission } from '../common/permissions.js';
@@ -50,5 +50,13 @@ export class StorageUnitsController {
   @ApiZodQuery(listProblemsQuery)
   problems(@CurrentActor() actor: Actor, @Param('id') id: string, @Query() query: unknown) {
     return this.units.problems(actor, id, query);
+  }
+
+  @Post(':id/problems/:problemId/resolve')
+  @HttpCode(200)
+  @RequirePermission('update', 'StorageUnit')
+  @ApiOperation({ summary: 'Mark a problem resolved once an operator has dealt with it (staff); resolving it again changes nothing' })
+  resolveProblem(@CurrentActor() actor: Actor, @Param('id') id: string, @Param('problemId') problemId: string) {
+    return this.units.resolveProblem(actor, id, problemId);
   }
 }

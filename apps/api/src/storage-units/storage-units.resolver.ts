@@ -86,6 +86,12 @@ export class StorageUnitsResolver {
     return this.service.create(actor, definedOnly(input));
   }
 
+  @Mutation(() => StorageProblemType, { description: 'Mark a problem resolved once an operator has dealt with it; resolving it again changes nothing' })
+  @RequirePermission('update', 'StorageUnit')
+  resolveStorageProblem(@CurrentActor() actor: Actor, @Args('id', { type: () => Int }) id: number, @Args('problemId', { type: () => Int }) problemId: number) {
+    return this.service.resolveProblem(actor, id, problemId);
+  }
+
   @Mutation(() => StorageUnitType)
   @RequirePermission('update', 'StorageUnit')
   updateStorageUnit(@CurrentActor() actor: Actor, @Args('id', { type: () => Int }) id: number, @Args('input') input: UpdateStorageUnitInput) {

@@ -144,6 +144,25 @@ export class StorageUnitsService {
     return page.page(rows, presentStorageProblem);
   }
 
+  /**
+   * Marks a problem resolved: an operator has dealt with it (restored the file from a backup,
+   * or accepted the loss). The blob itself stays as the engine left it. Resolving it again
+   * changes nothing. A problem of another unit is not found.
+   */
+  async resolveProblem(actor: Actor, id: string | number, problemId: string | number) {
+    ForbiddenError.from(actor.ability).throwUnlessCan('update', 'StorageUnit');
+    return this.prisma.$transaction(async (tx) => {
+      const unit = await this.find(tx, id);
+      const key = String(problemId);
+      const row = /^\d{1,9}$/.test(key) ? await tx.storageProblem.findFirst({ where: { id: Number(key), storageUnitId: unit.id } }) : null;
+      if (!row) throw AppError.notFound('storage problem', key);
+      if (row.resolvedAt) return presentStorageProblem(row);
+      const after = presentStorageProblem(await tx.storageProblem.update({ where: { id: row.id }, data: { resolvedAt: new Date() } }));
+      await this.audit.record(tx, actor, { action: 'storage-problem.resolve', subjectType: 'StorageUnit', subjectId: unit.name, before: presentStorageProblem(row), after });
+      return after;
+    });
+  }
+
   private async find(db: Database | Tx, id: string | number, lock = false): Promise<UnitRow> {
     const key = String(id);
     if (!/^\d{1,9}$/.test(key)) throw AppError.notFound('storage unit', key);
@@ -154,8 +173,7 @@ export class StorageUnitsService {
     return row;
   }
 
-  /** One query for the blob counts of a page of units. */
-  /** Blob counts, and the bytes not yet folded into usedBytes, of some units. */
+  /** Blob counts, and the bytes not yet folded into usedBytes, of some units (one query each). */
   private async usage(unitIds: number[], db: Database | Tx = this.prisma) {
     const usage = new Map<number, { blobCount: number; pendingBytes: bigint }>(unitIds.map((id) => [id, { ...NO_USAGE }]));
     if (unitIds.length === 0) return usage;

@@ -1,15 +1,25 @@
 'use client';
 import { useState } from 'react';
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Checkbox, Group, Paper, Table, Title } from '@mantine/core';
-import { get, type Page } from '@/api/client';
+import { get, post, type Page } from '@/api/client';
+import { useSession } from '@/session/session';
 import { Empty, LoadingRows } from '@/ui/States';
 import type { StorageProblem } from './types';
 
 const when = (iso: string) => new Date(iso).toLocaleString();
 
-/** Faults the engine found in a unit (corrupt or missing message files), newest first. */
+/**
+ * Faults the engine found in a unit (corrupt or missing message files), newest first. Staff
+ * mark one resolved once they have dealt with it (restored the file, or accepted the loss).
+ */
 export function StorageProblems({ unitId }: { unitId: number }) {
+  const canResolve = useSession().can('update', 'StorageUnit');
+  const queryClient = useQueryClient();
+  const resolve = useMutation({
+    mutationFn: (problemId: number) => post<StorageProblem>(`/storage-units/${unitId}/problems/${problemId}/resolve`),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['storage-units', 'problems', unitId] }),
+  });
   const [unresolved, setUnresolved] = useState(true);
   const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
   const cursor = cursors[cursors.length - 1];
@@ -33,9 +43,9 @@ export function StorageProblems({ unitId }: { unitId: number }) {
           }}
         />
       </Group>
-      {problems.error ? (
+      {problems.error || resolve.error ? (
         <Alert color="red" role="alert">
-          {problems.error.message}
+          {(problems.error ?? resolve.error)!.message}
         </Alert>
       ) : null}
       <Table striped aria-label="Storage problems" aria-busy={problems.isFetching}>
@@ -60,7 +70,17 @@ export function StorageProblems({ unitId }: { unitId: number }) {
                 <Table.Td>{p.blobId ?? ''}</Table.Td>
                 <Table.Td>{p.detail}</Table.Td>
                 <Table.Td>{p.isolatedPath ?? ''}</Table.Td>
-                <Table.Td>{p.resolvedAt ? when(p.resolvedAt) : 'no'}</Table.Td>
+                <Table.Td>
+                  {p.resolvedAt ? (
+                    when(p.resolvedAt)
+                  ) : canResolve ? (
+                    <Button size="compact-sm" variant="default" loading={resolve.isPending && resolve.variables === p.id} onClick={() => resolve.mutate(p.id)} aria-label={`Mark resolved: the problem found ${when(p.detectedAt)}`}>
+                      Mark resolved
+                    </Button>
+                  ) : (
+                    'no'
+                  )}
+                </Table.Td>
               </Table.Tr>
             ))
           )}
