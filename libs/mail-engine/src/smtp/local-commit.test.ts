@@ -175,6 +175,7 @@ describe('LocalCommits (the group commit fast lane)', () => {
     expect(uids.length).toBe(before + 40);
     expect(new Set(uids).size).toBe(uids.length);
   });
+
   describe('gathering for announced messages', () => {
     /** The real lane, recording the size of each batch it is given. */
     const recordingLane = (batches: number[]) =>
