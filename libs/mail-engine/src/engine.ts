@@ -134,6 +134,8 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   const orphans = new OrphanFiles(prisma, blobs.units, log, options.orphanGraceMs);
   // The group commit's fast lane commits one batch at a time (committer.ts): one connection.
   const commitPool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+  // SMTP and IMAP apply the same open-connection limits per client address.
+  const connectionLimit = connectionLimitOf(config);
   commitPool.on('error', (error) => log(`smtp: commit connection: ${error.message}`));
   const ctx: PipelineContext = {
     db: prisma,
@@ -148,7 +150,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     orphans,
     directory: new Directory(prisma, config.nodeId),
     wordLists: new WordListScanner(prisma, new WordListCache()),
-    connections: new ConnectionLimiter(connectionLimitOf(config)),
+    connections: new ConnectionLimiter(connectionLimit),
     access,
     notifyQueued: () => queue.wake(),
   };
@@ -176,7 +178,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   log(`POP3 on ${config.listenHost}:${pop3.ports.pop3}${pop3.ports.pop3s !== undefined ? `, POP3S on ${config.listenHost}:${pop3.ports.pop3s}` : ''}`);
   const imap = await startImapListeners(
     { store, access, tls, log, allowPlainAuth: config.allowPlainAuth, maxMessageBytes: () => maxMessageBytes, idleTimeoutMs: 30 * 60_000, maxLineBytes: 64 * 1024 },
-    { host: config.listenHost, port: config.imapPort, securePort: config.imapsPort, connectionsPerClient: connectionLimitOf(config) },
+    { host: config.listenHost, port: config.imapPort, securePort: config.imapsPort, connectionsPerClient: connectionLimit },
   );
   log(`IMAP on ${config.listenHost}:${imap.ports.imap}${imap.ports.imaps !== undefined ? `, IMAPS on ${config.listenHost}:${imap.ports.imaps}` : ''}`);
   const stopSweeper = startStorageSweeper(prisma, options.sweepIntervalMs ?? 60_000, { log });
