@@ -4,20 +4,33 @@
 -- admin action), at one UPDATE per statement and blob, however many rows (50 recipients of
 -- one message cost one update). A row's "blobId" never changes. The storage sweeper frees
 -- blobs whose count is zero.
+--
+-- The update is one primary-key lookup per blob. A single UPDATE ... FROM joining the
+-- transition table is planned once per connection and kept until the next ANALYZE: planned
+-- for a batch of a few blobs while the blob table was still small (a new installation, the
+-- first minute of the benchmark), it became a hash join that read the whole table on every
+-- later delivery.
+--
+-- Blobs are locked in id order, so two statements touching the same blobs wait for each other
+-- instead of deadlocking.
 CREATE OR REPLACE FUNCTION schoolmail_blob_refs_added() RETURNS trigger AS $$
+DECLARE
+  added record;
 BEGIN
-  UPDATE "MessageBlob" b SET "refCount" = b."refCount" + n.count
-  FROM (SELECT "blobId", count(*) AS count FROM new_rows GROUP BY "blobId") n
-  WHERE b.id = n."blobId";
+  FOR added IN SELECT "blobId", count(*)::int AS n FROM new_rows GROUP BY "blobId" ORDER BY "blobId" LOOP
+    UPDATE "MessageBlob" SET "refCount" = "refCount" + added.n WHERE "id" = added."blobId";
+  END LOOP;
   RETURN NULL;
 END;
 $$ LANGUAGE plpgsql;
 
 CREATE OR REPLACE FUNCTION schoolmail_blob_refs_removed() RETURNS trigger AS $$
+DECLARE
+  removed record;
 BEGIN
-  UPDATE "MessageBlob" b SET "refCount" = b."refCount" - o.count
-  FROM (SELECT "blobId", count(*) AS count FROM old_rows GROUP BY "blobId") o
-  WHERE b.id = o."blobId";
+  FOR removed IN SELECT "blobId", count(*)::int AS n FROM old_rows GROUP BY "blobId" ORDER BY "blobId" LOOP
+    UPDATE "MessageBlob" SET "refCount" = "refCount" - removed.n WHERE "id" = removed."blobId";
+  END LOOP;
   RETURN NULL;
 END;
 $$ LANGUAGE plpgsql;
