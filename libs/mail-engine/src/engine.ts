@@ -152,7 +152,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     wordLists: new WordListScanner(prisma, new WordListCache()),
     connections: new ConnectionLimiter(connectionLimit),
     access,
-    notifyQueued: () => queue.wake(),
+    notifyQueued: () => queue.wakeOne(),
   };
   // A class of service or status changed by an administrator applies to the next RCPT TO, not after the TTL.
   access.onSettingsChanged((change) => ctx.directory.forgetMailboxes(change === 'all' ? 'all' : change.accountIds));

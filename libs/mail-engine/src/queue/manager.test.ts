@@ -3,6 +3,9 @@
  * delivery, backoff, virtual-queue hold / probe / release, reports (DSN), expiry, crash
  * recovery and two managers sharing one queue.
  */
+import { createServer, type Socket } from 'node:net';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient } from '@schoolmail/prisma';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../../test/support/database.js';
 import { startSmtpSink, type SmtpSink } from '../../../../test/support/smtp-sink.js';
@@ -29,9 +32,9 @@ function engineConfig(overrides: Partial<EngineConfig['queue']> = {}, nodeId = '
   };
 }
 
-function startManager(config = engineConfig()) {
+function startManager(config = engineConfig(), prisma: PrismaClient = db.prisma) {
   const manager = new QueueManager({
-    db: db.prisma,
+    db: prisma,
     config,
     blobs,
     deliverLocal: async (bytes, sender, accountId) => {
@@ -246,5 +249,51 @@ describe('outbound queue', () => {
     expect(delivered).toHaveLength(90);
     expect(new Set(delivered).size).toBe(90);
     expect(await db.prisma.outboundMessage.count({ where: { id: { in: ids } } })).toBe(0);
+  });
+
+  it('polls an idle queue once per interval, not once per worker, and still finds entries queued by another process', async () => {
+    const counting = new PrismaClient({ adapter: new PrismaPg({ connectionString: db.url }), log: [{ emit: 'event', level: 'query' }] });
+    let claims = 0;
+    counting.$on('query', (event) => {
+      if (event.query.includes('WITH lead AS')) claims++;
+    });
+    try {
+      startManager(engineConfig({ workers: 8, pollMilliseconds: 50 }), counting);
+      await new Promise((r) => setTimeout(r, 300));
+      claims = 0;
+      await new Promise((r) => setTimeout(r, 1_000));
+      // One lookout: about 20 polls of two claim queries in a second; eight pollers made about 320.
+      expect(claims).toBeGreaterThan(10);
+      expect(claims).toBeLessThan(80);
+      // Queued elsewhere (no wake-up in this process): the lookout finds it.
+      await enqueue('x@queue.k12.us', ['idle@remote.test'], 'found by the lookout');
+      await sink.waitFor(() => sink.received.some((r) => r.to.includes('idle@remote.test')), 2_000);
+    } finally {
+      await Promise.all(managers.splice(0).map((m) => m.stop()));
+      await counting.$disconnect();
+    }
+  });
+
+  it('keeps watching while the lookout is stuck in a slow delivery', async () => {
+    // A remote host that accepts the connection and never greets: its delivery takes the whole greeting timeout.
+    const stalled: Socket[] = [];
+    const silent = createServer((socket) => stalled.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', () => resolve()));
+    const { port } = silent.address() as { port: number };
+    await db.prisma.transport.create({ data: { domain: 'slow.test', nextHop: `127.0.0.1:${port}` } });
+    try {
+      startManager(engineConfig({ workers: 3, pollMilliseconds: 50, connectTimeoutMs: 5_000 }));
+      await new Promise((r) => setTimeout(r, 200));
+      const slow = await enqueue('x@queue.k12.us', ['someone@slow.test'], 'to the slow host');
+      await waitUntil(async () => stalled.length > 0, 2_000);
+      await enqueue('x@queue.k12.us', ['quick@remote.test'], 'while the lookout waits');
+      await sink.waitFor(() => sink.received.some((r) => r.to.includes('quick@remote.test')), 2_000);
+      expect((await entriesOf(slow)).map((e) => e.state)).toEqual(['delivering']);
+    } finally {
+      for (const socket of stalled) socket.destroy();
+      await Promise.all(managers.splice(0).map((m) => m.stop()));
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+      await db.prisma.transport.delete({ where: { domain: 'slow.test' } });
+    }
   });
 });

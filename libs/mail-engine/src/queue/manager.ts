@@ -65,6 +65,8 @@ export class QueueManager {
   private workers: Promise<void>[] = [];
   private reaper: NodeJS.Timeout | null = null;
   private sleepers = new Set<() => void>();
+  /** The one idle worker that looks for due entries every poll interval (see workerLoop). */
+  private lookout: number | null = null;
   private preferDeferred = false;
 
   constructor(private readonly options: QueueManagerOptions) {
@@ -93,27 +95,49 @@ export class QueueManager {
     this.workers = [];
   }
 
-  /** Makes idle workers look for work now (after an enqueue, an admin action). */
+  /** Makes every idle worker look for work now (an admin action, entries put back in line). */
   wake() {
     for (const resume of this.sleepers) resume();
     this.sleepers.clear();
   }
 
+  /** Makes one idle worker look for work now (a message was queued in this process). */
+  wakeOne() {
+    const [resume] = this.sleepers;
+    resume?.();
+  }
+
+  /**
+   * An idle queue costs one claim per poll interval, not one per worker: the first worker to
+   * find nothing becomes the lookout and polls; the others sleep until woken. A worker that
+   * claims a batch wakes one more before it delivers, so a burst brings in the workers one by
+   * one, a single entry wakes nobody in vain, and a lookout busy with a slow delivery has
+   * handed its watch over.
+   */
   private async workerLoop(index: number) {
     while (this.running) {
-      let worked = false;
       try {
-        worked = await this.runOnce();
+        const batch = (await this.claimProbe()) ?? (await this.claimDue());
+        if (batch) {
+          if (this.lookout === index) this.lookout = null;
+          this.wakeOne();
+          await this.deliverBatch(batch);
+          continue;
+        }
       } catch (error) {
         this.log(`queue worker ${index}: ${error instanceof Error ? error.stack : String(error)}`);
       }
-      if (!worked && this.running) await this.sleep(this.options.config.queue.pollMilliseconds);
+      if (!this.running) break;
+      this.lookout ??= index;
+      await this.sleep(this.lookout === index ? this.options.config.queue.pollMilliseconds : null);
     }
+    if (this.lookout === index) this.lookout = null;
   }
 
-  private sleep(ms: number) {
+  /** Until woken, or `ms` (with jitter, so processes sharing a queue do not poll in step). */
+  private sleep(ms: number | null) {
     return new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms * (0.75 + Math.random() / 2));
+      const timer = ms === null ? undefined : setTimeout(done, ms * (0.75 + Math.random() / 2));
       const sleepers = this.sleepers;
       function done() {
         clearTimeout(timer);
@@ -122,14 +146,6 @@ export class QueueManager {
       }
       sleepers.add(done);
     });
-  }
-
-  /** Claims and delivers one batch (a probe first, then due entries). Answers whether there was one. */
-  async runOnce(): Promise<boolean> {
-    const batch = (await this.claimProbe()) ?? (await this.claimDue());
-    if (!batch) return false;
-    await this.deliverBatch(batch);
-    return true;
   }
 
   /** Puts entries whose lease ran out back in line, then bounces expired entries. */
