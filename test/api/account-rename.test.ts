@@ -157,3 +157,96 @@ describe('schoolmail account rename', () => {
     expect(taken.stderr).toMatch(/already used by an alias/);
   }, 120_000);
 });
+
+describe('aliases and mailing lists that name the old address', () => {
+  const DISTRICT1 = 'district1.k12.us';
+  const DISTRICT2 = 'district2.k12.us';
+  const targetsOf = async (address: string) => (await api.prisma.alias.findUniqueOrThrow({ where: { address } })).targets;
+  const membersOf = async (client: typeof people.staff, list: string) =>
+    (await client.get(`/lists/${list}/members`)).body.items.map((m: { address: string; isOwner: boolean }) => [m.address, m.isOwner]);
+  const auditOf = async (client: typeof people.staff, action: string, subjectId: string) =>
+    (await client.get(`/audit-events?action=${action}&limit=100`)).body.items.filter((e: { action: string; subjectId: string }) => e.action === action && e.subjectId === subjectId);
+
+  it('points them at the new address in every domain, so an account that later takes the old address gets none of their mail', async () => {
+    await createMailbox(people.postmaster1, WEST, { localPart: 'coach' });
+    const old = `coach@${WEST}`;
+    expect((await people.westAdmin.post(`/domains/${WEST}/aliases`, { localPart: 'sports', targets: ['head@example.org', old, 'ad@example.org'] })).status).toBe(201);
+    expect((await people.postmaster1.post(`/domains/${DISTRICT1}/aliases`, { localPart: 'coaches', targets: [old] })).status).toBe(201);
+    expect((await people.postmaster2.post(`/domains/${DISTRICT2}/aliases`, { localPart: 'visiting-coach', targets: [old] })).status).toBe(201);
+    expect((await people.westAdmin.post(`/domains/${WEST}/lists`, { localPart: 'team', members: [old, 'parent@example.org'] })).status).toBe(201);
+    expect((await people.westAdmin.put(`/lists/team@${WEST}/members/${old}`, { isOwner: true })).status).toBe(200);
+
+    // The sub-domain admin may rename the mailbox, though it may not touch district-level aliases.
+    const renamed = await people.westAdmin.post(`/accounts/${old}/rename`, { localPart: 'trainer', keepOldAddressAsAlias: false });
+    expect(renamed.status).toBe(200);
+    const now = `trainer@${WEST}`;
+    expect(await targetsOf(`sports@${WEST}`)).toEqual(['head@example.org', now, 'ad@example.org']);
+    expect((await people.postmaster1.get(`/aliases/coaches@${DISTRICT1}`)).body.targets).toEqual([now]);
+    expect((await people.postmaster2.get(`/aliases/visiting-coach@${DISTRICT2}`)).body.targets).toEqual([now]);
+    expect(await membersOf(people.westAdmin, `team@${WEST}`)).toEqual([
+      ['parent@example.org', false],
+      [now, true],
+    ]);
+
+    // The old address is free again; whoever gets it is not reached through the alias or the list.
+    await createMailbox(people.postmaster1, WEST, { localPart: 'coach' });
+    expect(await api.prisma.alias.count({ where: { targets: { has: old } } })).toBe(0);
+    expect(await api.prisma.mailingListMember.count({ where: { address: old } })).toBe(0);
+    expect(await membersOf(people.westAdmin, `team@${WEST}`)).not.toContainEqual([old, expect.anything()]);
+
+    // Each change is audited under the renaming admin, and its domain's admins see it.
+    for (const [reader, alias, before] of [
+      [people.staff, `sports@${WEST}`, ['head@example.org', old, 'ad@example.org']],
+      [people.postmaster1, `coaches@${DISTRICT1}`, [old]],
+      [people.postmaster2, `visiting-coach@${DISTRICT2}`, [old]],
+    ] as const) {
+      const events = await auditOf(reader, 'alias.update', alias);
+      expect(events, alias).toHaveLength(1);
+      expect(events[0]).toMatchObject({ actorName: 'westadmin', before: { targets: before }, after: { targets: before.map((t) => (t === old ? now : t)) } });
+    }
+    const listEvents = await auditOf(people.westAdmin, 'list.member.update', `team@${WEST}`);
+    expect(listEvents[0]).toMatchObject({ actorName: 'westadmin', before: { address: old, isOwner: true }, after: { address: now, isOwner: true } });
+  });
+
+  it('points them at the new address when the old one is kept as an alias too, and the kept alias points there as well', async () => {
+    await createMailbox(people.postmaster1, WEST, { localPart: 'nurse' });
+    const old = `nurse@${WEST}`;
+    const now = `school.nurse@${WEST}`;
+    expect((await people.westAdmin.post(`/domains/${WEST}/aliases`, { localPart: 'health', targets: [old] })).status).toBe(201);
+    expect((await people.postmaster1.post(`/domains/${DISTRICT1}/lists`, { localPart: 'care-team', members: [old] })).status).toBe(201);
+
+    expect((await people.westAdmin.post(`/accounts/${old}/rename`, { localPart: 'school.nurse' })).status).toBe(200);
+    expect(await targetsOf(`health@${WEST}`)).toEqual([now]);
+    expect(await targetsOf(old)).toEqual([now]);
+    expect(await membersOf(people.postmaster1, `care-team@${DISTRICT1}`)).toEqual([[now, false]]);
+    // The kept alias is created, not updated: it never pointed anywhere else.
+    expect(await auditOf(people.staff, 'alias.update', old)).toHaveLength(0);
+    expect(await auditOf(people.staff, 'alias.update', `health@${WEST}`)).toHaveLength(1);
+    expect(await auditOf(people.staff, 'list.member.update', `care-team@${DISTRICT1}`)).toHaveLength(1);
+  });
+
+  it('leaves one entry of the new address where an alias or a list already named both', async () => {
+    await createMailbox(people.postmaster1, WEST, { localPart: 'dana' });
+    const old = `dana@${WEST}`;
+    const now = `dana.lee@${WEST}`;
+    expect((await people.westAdmin.post(`/domains/${WEST}/aliases`, { localPart: 'drama', targets: [old, 'x@example.org', now] })).status).toBe(201);
+    expect((await people.westAdmin.post(`/domains/${WEST}/lists`, { localPart: 'club', members: [old, now, 'y@example.org'] })).status).toBe(201);
+    expect((await people.westAdmin.put(`/lists/club@${WEST}/members/${old}`, { isOwner: true })).status).toBe(200);
+
+    expect((await people.westAdmin.post(`/accounts/${old}/rename`, { localPart: 'dana.lee', keepOldAddressAsAlias: false })).status).toBe(200);
+    expect(await targetsOf(`drama@${WEST}`)).toEqual(['x@example.org', now]);
+    // One row for the new address, still an owner as the old one was.
+    expect(await membersOf(people.westAdmin, `club@${WEST}`)).toEqual([
+      [now, true],
+      ['y@example.org', false],
+    ]);
+    expect((await people.westAdmin.get(`/lists/club@${WEST}`)).body.memberCount).toBe(2);
+
+    const removed = await auditOf(people.westAdmin, 'list.member.remove', `club@${WEST}`);
+    expect(removed).toHaveLength(1);
+    expect(removed[0]).toMatchObject({ before: { address: old, isOwner: true } });
+    const promoted = await auditOf(people.westAdmin, 'list.member.update', `club@${WEST}`);
+    expect(promoted[0]).toMatchObject({ before: { address: now, isOwner: false }, after: { address: now, isOwner: true } });
+    expect((await auditOf(people.westAdmin, 'alias.update', `drama@${WEST}`))[0]).toMatchObject({ after: { targets: ['x@example.org', now] } });
+  });
+});

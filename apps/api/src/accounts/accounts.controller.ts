@@ -75,7 +75,8 @@ export class AccountsController {
     description:
       'The new address is `localPart@` the same domain: moving a mailbox to another domain is not supported. Messages, sessions and ' +
       'settings stay with the mailbox. With `keepOldAddressAsAlias` (default true) the old address becomes an alias to the new one, so ' +
-      'mail already queued for it still arrives. 409 when the new address is used by anything (account, alias, list, group). In an LDAP ' +
+      'mail already queued for it still arrives. Aliases and mailing lists that name the old address name the new one afterwards ' +
+      '(each change audited), so they never point at a freed address. 409 when the new address is used by anything (account, alias, list, group). In an LDAP ' +
       'provisioning domain the directory entry is changed (mail, and renamed when its RDN is uid or mail) in the same operation.',
   })
   @ApiZodBody(renameAccountInput)

@@ -65,7 +65,7 @@ export class AccountsResolver {
     return this.service.update(actor, address, patch, expectedVersion ?? undefined);
   }
 
-  @Mutation(() => AccountType, { description: 'A new address in the same domain (moving domains is not supported); the old one stays as an alias unless keepOldAddressAsAlias is false' })
+  @Mutation(() => AccountType, { description: 'A new address in the same domain (moving domains is not supported); the old one stays as an alias unless keepOldAddressAsAlias is false; aliases and mailing lists naming the old address name the new one' })
   @RequirePermission('update', 'Account')
   renameAccount(
     @CurrentActor() actor: Actor,

@@ -16,6 +16,8 @@ import { alreadyUsedBy, claimAddress, releaseAddress } from '../addresses/addres
 import { hashPassword, schemeOf, verifyPassword } from '@schoolmail/mail-engine';
 import { scopeOf } from '../auth/principals.js';
 import { aliasInclude, presentAlias } from '../aliases/aliases.service.js';
+import { moveListMemberships } from '../mailing-lists/moved-member.js';
+import { moveAliasTargets } from '../aliases/moved-target.js';
 import { DirectoryProvisioning } from '../ldap/directory-provisioning.js';
 import { createAccountInput, listAccountsQuery, renameAccountInput, setPasswordInput, updateAccountInput } from './account.schemas.js';
 import { accountInclude, domainOfAccounts, presentAccounts, presentOne, visibleAccount, type AccountRow } from './account.view.js';
@@ -150,6 +152,16 @@ export class AccountsService {
    * Gives a mailbox a new local part in its own domain. What is keyed by the account id stays
    * (messages, sessions, policies); send-as grants follow the Address row. Keeping the old
    * address as an alias to the new one lets mail already queued, or sent out of habit, arrive.
+   *
+   * References by address move with the mailbox, in the same transaction and whether or not
+   * the old address is kept: every alias that targets the old address targets the new one
+   * instead (in its place; once, if it already targeted both), and every mailing-list member
+   * row of the old address becomes one of the new address (a list that already had both
+   * keeps the new row, made an owner if the old one was). So an alias or list never names a
+   * freed address that a later account could take, and skips the hop through a kept alias.
+   * They are moved wherever they live, even in domains outside the actor's scope: the right
+   * to rename the mailbox is the right to its consequences. Each changed alias and list is
+   * audited (`alias.update`, `list.member.update`, `list.member.remove`) in its own domain.
    */
   async rename(actor: Actor, address: string, rawInput: unknown, expectedVersion?: number) {
     const input = parseInput(renameAccountInput, rawInput);
@@ -167,6 +179,9 @@ export class AccountsService {
       if (updated.count === 0) throw new AppError('PRECONDITION_FAILED', 'the account changed while it was being renamed; read it again and retry');
       // Moved rather than released and claimed again, so the send-as grants on it move too (ON UPDATE CASCADE).
       await tx.address.update({ where: { address: row.address }, data: { address: newAddress } });
+      // Before the kept alias exists: it is created pointing at the new address already.
+      await moveAliasTargets(tx, this.audit, actor, row.address, newAddress);
+      await moveListMemberships(tx, this.audit, actor, row.address, newAddress);
       if (input.keepOldAddressAsAlias) await this.keepAsAlias(tx, actor, row, newAddress);
       await directory.accountChanged(row);
       const after = await presentOne(tx, await tx.account.findUniqueOrThrow({ where: { id: row.id }, include: accountInclude }));
