@@ -25,6 +25,9 @@ export interface StorageUnit {
   updatedAt: string;
 }
 
+/** The cache key of GET /storage-units/{id}: the view screen reads it, a save writes its answer into it. */
+export const storageUnitQueryKey = (id: string) => ['storage-units', 'one', id] as const;
+
 /** GET /api/v1/storage-units/{id}/problems items */
 export interface StorageProblem {
   id: number;

@@ -10,7 +10,8 @@ import { formatBytes, QuotaBar } from '@/accounts/QuotaBar';
 import { StorageProblems } from '@/storage-units/StorageProblems';
 import { StorageUnitStateBadge } from '@/storage-units/StorageUnitStateBadge';
 import { StorageUnitStateControl } from '@/storage-units/StorageUnitStateControl';
-import { STATE_EFFECT, type StorageUnit } from '@/storage-units/types';
+import { StorageUnitSettingsForm } from '@/storage-units/StorageUnitSettingsForm';
+import { STATE_EFFECT, storageUnitQueryKey, type StorageUnit } from '@/storage-units/types';
 import { Loading, LoadError } from '@/ui/States';
 
 function Fact({ label, children }: { label: string; children: React.ReactNode }) {
@@ -52,6 +53,7 @@ function StorageUnitDetails({ unit }: { unit: StorageUnit }) {
           <Fact label="Domains">{unit.domains.length ? unit.domains.join(', ') : 'Shared: every domain without a unit of its own'}</Fact>
         </Stack>
       </Paper>
+      {session.can('update', 'StorageUnit') ? <StorageUnitSettingsForm unit={unit} /> : null}
       <StorageProblems unitId={unit.id} />
     </Stack>
   );
@@ -59,11 +61,12 @@ function StorageUnitDetails({ unit }: { unit: StorageUnit }) {
 
 function StorageUnitScreen() {
   const id = useSearchParams().get('id') ?? '';
-  const unit = useQuery({ queryKey: ['storage-units', 'one', id], queryFn: () => get<StorageUnit>(`/storage-units/${encodeURIComponent(id)}`), enabled: id !== '' });
+  const unit = useQuery({ queryKey: storageUnitQueryKey(id), queryFn: () => get<StorageUnit>(`/storage-units/${encodeURIComponent(id)}`), enabled: id !== '' });
   if (!id) return <LoadError error={new Error('no storage unit was named in the address bar')} what="Storage unit" />;
   if (unit.isLoading) return <Loading label="Loading the storage unit" />;
   if (unit.error) return <LoadError error={unit.error} what="Storage unit" />;
-  return <StorageUnitDetails unit={unit.data!} />;
+  // Keyed by id: another unit starts its form afresh; a refetch of this one keeps what is being typed (see useDraft).
+  return <StorageUnitDetails key={unit.data!.id} unit={unit.data!} />;
 }
 
 export default function StorageUnitPage() {

@@ -1,0 +1,119 @@
+'use client';
+import { useState } from 'react';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Button, Group, Paper, Stack, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { patch } from '@/api/client';
+import { formatBytes } from '@/accounts/QuotaBar';
+import { useDraft } from '@/forms/draft';
+import { formErrors } from '@/forms/field-errors';
+import { ConfirmModal } from '@/ui/ConfirmModal';
+import { FormError } from '@/ui/States';
+import { amountIn, displayUnit, parseCapacity, type ParsedCapacity } from './capacity';
+import { CapacityField } from './CapacityField';
+import { ServedDomainsField } from './ServedDomainsField';
+import { storageUnitQueryKey, type StorageUnit } from './types';
+
+interface Changes {
+  capacityBytes?: number;
+  domains?: string[];
+}
+
+const sameList = (a: string[], b: string[]) => a.length === b.length && a.every((item, i) => item === b[i]);
+
+/**
+ * Staff change a unit's capacity and the domains it serves (PATCH /storage-units/{id}; the
+ * list replaces the current one). Only what changed is sent. Storage units carry no version,
+ * so the API takes no If-Match for them: the save is sent without one.
+ */
+export function StorageUnitSettingsForm({ unit }: { unit: StorageUnit }) {
+  const queryClient = useQueryClient();
+  const shownIn = displayUnit(unit.capacityBytes);
+  const saved = { amount: amountIn(unit.capacityBytes, shownIn), unit: shownIn, domains: unit.domains };
+  const draft = useDraft(saved);
+  const { amount, unit: capacityUnit, domains } = draft.values;
+  // Field messages of the form's own checks appear once the person has tried to save.
+  const [tried, setTried] = useState(false);
+  const [shrinking, setShrinking] = useState<Changes | null>(null);
+
+  const capacityEdited = amount !== saved.amount || capacityUnit !== saved.unit;
+  const capacity: ParsedCapacity = capacityEdited ? parseCapacity(amount, capacityUnit) : { bytes: unit.capacityBytes };
+
+  const save = useMutation({
+    mutationFn: (changes: Changes) => patch<StorageUnit>(`/storage-units/${unit.id}`, changes),
+    onSuccess: async (updated) => {
+      setShrinking(null);
+      setTried(false);
+      // The screen shows the saved unit at once; the refetch then refreshes the lists too.
+      queryClient.setQueryData(storageUnitQueryKey(String(unit.id)), updated);
+      draft.reset();
+      notifications.show({ message: 'Saved', color: 'teal' });
+      await queryClient.invalidateQueries({ queryKey: ['storage-units'] });
+    },
+    onError: () => setShrinking(null),
+  });
+  const errors = formErrors(save.error, ['capacity', 'domains'], { capacityBytes: 'capacity', capacityGb: 'capacity' });
+  const capacityError = (tried ? capacity.error : undefined) ?? errors.byField.capacity;
+
+  const submit = () => {
+    setTried(true);
+    if (capacity.error !== undefined) return;
+    const changes: Changes = {};
+    if (capacity.bytes !== unit.capacityBytes) changes.capacityBytes = capacity.bytes;
+    if (!sameList(domains, unit.domains)) changes.domains = domains;
+    if (Object.keys(changes).length === 0) {
+      draft.reset();
+      notifications.show({ message: 'Nothing to save: no change was made', color: 'gray' });
+    } else if (changes.capacityBytes !== undefined && changes.capacityBytes < unit.usedBytes) {
+      setShrinking(changes);
+    } else {
+      save.mutate(changes);
+    }
+  };
+
+  return (
+    <Paper withBorder p="md" component="section" aria-label="Capacity and domains">
+      <Title order={3} size="h4" mb="sm">
+        Capacity and domains
+      </Title>
+      <form
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          submit();
+        }}
+      >
+        <Stack>
+          <FormError message={errors.general} />
+          <CapacityField
+            amount={amount}
+            unit={capacityUnit}
+            usedBytes={unit.usedBytes}
+            bytes={capacity.bytes}
+            error={capacityError}
+            onAmountChange={(value) => draft.set('amount', value)}
+            onUnitChange={(value) => draft.set('unit', value)}
+          />
+          <ServedDomainsField domains={domains} error={errors.byField.domains} onChange={(value) => draft.set('domains', value)} />
+          <Group justify="flex-end">
+            <Button type="submit" loading={save.isPending}>
+              Save changes
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+      <ConfirmModal
+        opened={shrinking !== null}
+        title={`Make ${unit.name} smaller than what it holds?`}
+        confirmLabel="Save the smaller capacity"
+        busy={save.isPending}
+        onConfirm={() => shrinking && save.mutate(shrinking)}
+        onClose={() => setShrinking(null)}
+      >
+        {shrinking?.capacityBytes !== undefined
+          ? `${formatBytes(unit.usedBytes)} is stored on ${unit.name}. With a capacity of ${formatBytes(shrinking.capacityBytes)} it counts as full and takes no new mail. New mail of its domains goes to their other units with room; when none has room, sending servers are asked to try again later.`
+          : ''}
+      </ConfirmModal>
+    </Paper>
+  );
+}

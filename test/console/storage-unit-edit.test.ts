@@ -1,0 +1,142 @@
+/**
+ * The storage unit screen's settings form in a real browser against the real built server:
+ * staff change a unit's capacity (amount and unit, sent as exact bytes) and the domains it
+ * serves; the form refuses what cannot be a capacity, asks before a capacity below what the
+ * unit holds, and shows the API's field errors next to their field. A postmaster sees none of it.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { expectAccessible, launchBrowser, newPage, screenshot, signIn, startConsoleServer, STAFF_PASSWORD, type ConsoleServer } from './harness.js';
+
+const GIB = 1024n ** 3n;
+const TIB = 1024n ** 4n;
+const PM_PASSWORD = 'units-postmaster-pass-1';
+
+let server: ConsoleServer;
+let browser: Awaited<ReturnType<typeof launchBrowser>>;
+let volumes: string;
+let unitId: number;
+
+async function signedIn(username: string, password: string): Promise<Page> {
+  const page = await newPage(browser.browser, server.baseUrl);
+  await signIn(page, username, password);
+  return page;
+}
+
+async function created(response: Promise<{ status: number; body: any }>) {
+  const result = await response;
+  expect(result.status, JSON.stringify(result.body)).toBe(201);
+  return result.body;
+}
+
+const saved = async () => {
+  const row = await server.prisma.storageUnit.findUniqueOrThrow({ where: { id: unitId }, include: { domains: { include: { domain: true } } } });
+  return { capacityBytes: row.capacityBytes, domains: row.domains.map((d) => d.domain.name).sort() };
+};
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startConsoleServer(), launchBrowser()]);
+  volumes = mkdtempSync(join(tmpdir(), 'schoolmail-unit-edit-'));
+  const staff = server.staff;
+  for (const name of ['east.k12.us', 'west.k12.us', 'gone.k12.us']) await created(staff.post('/domains', { name }));
+  const unit = await created(staff.post('/storage-units', { name: 'volume-east', directory: join(volumes, 'east'), capacityGb: 50, domains: ['east.k12.us'] }));
+  unitId = unit.id;
+  // 3 GB of mail already on it (what the engine's usage fold would have written).
+  await server.prisma.storageUnit.update({ where: { id: unitId }, data: { usedBytes: 3n * GIB } });
+  const admin = await created(staff.post('/admins', { username: 'pm-units', password: PM_PASSWORD }));
+  await created(staff.post(`/admins/${admin.id}/assignments`, { role: 'postmaster', domain: 'east.k12.us' }));
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  if (volumes) rmSync(volumes, { recursive: true, force: true });
+});
+
+describe('console: editing a storage unit', () => {
+  it('changes the capacity and the domains served, refusing a bad capacity and asking before one below the usage', async () => {
+    const page = await signedIn('staff', STAFF_PASSWORD);
+    await page.goto(`/storage-units/view?id=${unitId}`);
+    const form = page.getByRole('region', { name: 'Capacity and domains' });
+    const capacity = form.getByRole('textbox', { name: 'Capacity' });
+    const unit = form.getByRole('combobox', { name: 'Size unit' });
+    const save = form.getByRole('button', { name: 'Save changes' });
+    await expect.poll(() => capacity.inputValue()).toBe('50');
+    expect(await unit.inputValue()).toBe('GB');
+    expect(await form.getByTestId('storage-unit-in-use').textContent()).toBe('In use now: 3.0 GB');
+    await form.getByText('Mail stops going to this unit when it is full.').waitFor();
+    expect(await form.getByRole('list', { name: 'Served domains' }).textContent()).toContain('east.k12.us');
+
+    // Not a number, then nothing at all: said next to the field, nothing sent.
+    await capacity.fill('lots');
+    await save.click();
+    await form.getByText('Enter a number of GB, for example 500 or 1.5').waitFor();
+    expect(await capacity.getAttribute('aria-invalid')).toBe('true');
+    await capacity.fill('0');
+    await form.getByText('Must be more than 0').waitFor();
+    expect(await saved()).toEqual({ capacityBytes: 50n * GIB, domains: ['east.k12.us'] });
+
+    // Below the 3 GB it holds: said under the field, and asked before saving; cancelled, nothing changes.
+    await capacity.fill('2');
+    await form.getByText('That is less than the 3.0 GB already stored here').waitFor();
+    await save.click();
+    const confirm = page.getByRole('dialog', { name: 'Make volume-east smaller than what it holds?' });
+    await confirm.getByText(/^3\.0 GB is stored on volume-east\. With a capacity of 2\.0 GB it counts as full/).waitFor();
+    await screenshot(page, 'storage-unit-shrink-confirm');
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    await confirm.waitFor({ state: 'hidden' });
+    expect((await saved()).capacityBytes).toBe(50n * GIB);
+
+    // A disk added for a growing district: 1.5 TB, and the unit serves west.k12.us too.
+    await capacity.fill('1.5');
+    await unit.selectOption('TB');
+    await form.getByRole('combobox', { name: 'Add a domain' }).click();
+    await page.getByRole('option', { name: 'west.k12.us' }).click();
+    await form.getByRole('list', { name: 'Served domains' }).getByText('west.k12.us').waitFor();
+    await screenshot(page, 'storage-unit-edit');
+    await expectAccessible(page);
+    await save.click();
+    await page.getByText('Saved', { exact: true }).waitFor();
+    expect(await saved()).toEqual({ capacityBytes: (3n * TIB) / 2n, domains: ['east.k12.us', 'west.k12.us'] });
+    const api = await server.staff.get(`/storage-units/${unitId}`);
+    expect(api.body).toMatchObject({ capacityBytes: 1.5 * 1024 ** 4, domains: ['east.k12.us', 'west.k12.us'] });
+    const audit = await server.prisma.auditEvent.findFirst({ where: { action: 'storage-unit.update', subjectId: 'volume-east' }, orderBy: { id: 'desc' } });
+    expect(audit?.interface).toBe('console');
+
+    // After a reload the screen shows what was saved.
+    await page.reload();
+    await expect.poll(() => capacity.inputValue()).toBe('1.5');
+    expect(await unit.inputValue()).toBe('TB');
+    await page.getByText('east.k12.us, west.k12.us').waitFor();
+    await page.getByText('3.0 GB of 1.5 TB used').waitFor();
+
+    // Removing a domain; and a domain deleted meanwhile is refused by the API, next to the domains.
+    await form.getByRole('button', { name: 'Remove east.k12.us' }).click();
+    await form.getByRole('combobox', { name: 'Add a domain' }).click();
+    await page.getByRole('option', { name: 'gone.k12.us' }).click();
+    await form.getByRole('list', { name: 'Served domains' }).getByText('gone.k12.us').waitFor();
+    expect((await server.staff.delete('/domains/gone.k12.us')).status).toBe(204);
+    await save.click();
+    await form.getByRole('alert').getByText('unknown domain(s): gone.k12.us').waitFor();
+    expect((await saved()).domains).toEqual(['east.k12.us', 'west.k12.us']);
+    await form.getByRole('button', { name: 'Remove gone.k12.us' }).click();
+    await save.click();
+    await expect.poll(async () => (await saved()).domains).toEqual(['west.k12.us']);
+    expect((await saved()).capacityBytes).toBe((3n * TIB) / 2n);
+    const served = form.getByRole('list', { name: 'Served domains' });
+    await expect.poll(() => served.textContent()).not.toContain('east.k12.us');
+    expect(await served.textContent()).toContain('west.k12.us');
+    await page.context().close();
+  });
+
+  it('is not offered to a district postmaster', async () => {
+    const page = await signedIn('pm-units', PM_PASSWORD);
+    await page.goto(`/storage-units/view?id=${unitId}`);
+    await page.getByRole('alert').getByText('Could not load the storage unit').waitFor();
+    expect(await page.getByRole('textbox', { name: 'Capacity' }).count()).toBe(0);
+    expect((await server.login('pm-units', PM_PASSWORD).then((pm) => pm.patch(`/storage-units/${unitId}`, { capacityGb: 1 }))).status).toBe(403);
+    await page.context().close();
+  });
+});
