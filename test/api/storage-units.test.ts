@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileBlobStore } from '../../libs/mail-engine/src/storage/file-blob-store.js';
 import { BlobCorruptError } from '../../libs/mail-engine/src/storage/errors.js';
 import { blobPath } from '../../libs/mail-engine/src/storage/blob-paths.js';
+import { foldStorageUsage } from '../../libs/mail-engine/src/storage/usage.js';
 import { startTestApi, type TestApi } from '../support/api.js';
 import { seedDistricts, type Districts } from '../support/fixtures.js';
 import { temporaryDirectory } from '../support/storage.js';
@@ -19,7 +20,7 @@ beforeAll(async () => {
 });
 afterAll(() => api?.close());
 
-const UNIT_FIELDS = 'id name directory state capacityBytes usedBytes freeBytes blobCount domains createdAt updatedAt';
+const UNIT_FIELDS = 'id name directory state capacityBytes usedBytes freeBytes blobCount domains version createdAt updatedAt';
 
 describe('storage units', () => {
   it('lets staff add a unit: directory created and probed, domains assigned, audited, listed with its usage', async () => {
@@ -35,7 +36,9 @@ describe('storage units', () => {
       freeBytes: 2 * 1024 ** 3,
       blobCount: 0,
       domains: ['district1.k12.us'],
+      version: 1,
     });
+    expect(created.headers.get('etag')).toBe('"1"');
     expect(existsSync(directory)).toBe(true);
     const audit = await api.prisma.auditEvent.findFirstOrThrow({ where: { action: 'storage-unit.create', subjectId: 'volume1' } });
     expect(audit).toMatchObject({ actorName: 'staff', subjectType: 'StorageUnit' });
@@ -128,6 +131,67 @@ describe('storage units', () => {
     expect((await people.staff.get(`/storage-units/${created.body.id}`)).body.state).toBe('draining');
   });
 
+  it('honours If-Match: ETag on reads and writes, every change a new version, 412 on a stale one changing nothing', async () => {
+    const created = await people.staff.post('/storage-units', { name: 'volume4', directory: join(root, 'volume4'), capacityGb: 1, domains: ['west.district1.k12.us'] });
+    expect(created.status).toBe(201);
+    const id = created.body.id;
+    const read = await people.staff.get(`/storage-units/${id}`);
+    const etag = read.headers.get('etag')!;
+    expect(etag).toBe(`"${read.body.version}"`);
+    expect(read.body.version).toBe(1);
+
+    // Two staff members read version 1; the first saves its domain list...
+    const first = await people.staff.patch(`/storage-units/${id}`, { domains: ['east.district1.k12.us', 'west.district1.k12.us'] }, { 'if-match': etag });
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ version: 2, domains: ['east.district1.k12.us', 'west.district1.k12.us'] });
+    expect(first.headers.get('etag')).toBe('"2"');
+    // ...the second, still at version 1, is refused with a problem document and changes nothing.
+    const auditsBefore = await api.prisma.auditEvent.count({ where: { action: 'storage-unit.update', subjectId: 'volume4' } });
+    const stale = await people.staff.patch(`/storage-units/${id}`, { domains: ['district1.k12.us'], state: 'read_only' }, { 'if-match': etag });
+    expect(stale.status).toBe(412);
+    expect(stale.headers.get('content-type')).toContain('application/problem+json');
+    expect(stale.body).toMatchObject({ status: 412, title: 'The resource has changed', detail: 'the resource is at version 2, not 1: read it again and retry' });
+    const after = await people.staff.get(`/storage-units/${id}`);
+    expect(after.body).toMatchObject({ version: 2, state: 'active', domains: ['east.district1.k12.us', 'west.district1.k12.us'] });
+    expect(after.headers.get('etag')).toBe('"2"');
+    expect(await api.prisma.auditEvent.count({ where: { action: 'storage-unit.update', subjectId: 'volume4' } })).toBe(auditsBefore);
+    // An entity tag this API never gave out is a 400 on the header.
+    const malformed = await people.staff.patch(`/storage-units/${id}`, { state: 'read_only' }, { 'if-match': 'two' });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.errors[0].field).toBe('If-Match');
+
+    // Without If-Match (as for accounts and domains) the change is made, and is a new version too.
+    const unconditional = await people.staff.patch(`/storage-units/${id}`, { state: 'read_only' });
+    expect(unconditional.status).toBe(200);
+    expect(unconditional.body).toMatchObject({ version: 3, state: 'read_only' });
+    expect(unconditional.headers.get('etag')).toBe('"3"');
+    expect((await people.staff.patch(`/storage-units/${id}`, { capacityGb: 2 }, { 'if-match': '"3"' })).body.version).toBe(4);
+
+    // GraphQL: expectedVersion as for the other mutations.
+    const mutation = `mutation($id: Int!, $v: Int) { updateStorageUnit(id: $id, input: { state: "active" }, expectedVersion: $v) { state version } }`;
+    const staleGraph = await people.staff.graphql(mutation, { id, v: 3 });
+    expect(staleGraph.errors?.[0]?.extensions.code).toBe('PRECONDITION_FAILED');
+    expect((await api.prisma.storageUnit.findUniqueOrThrow({ where: { id } })).state).toBe('read_only');
+    const graph = await people.staff.graphql(mutation, { id, v: 4 });
+    expect(graph.data.updateStorageUnit).toEqual({ state: 'active', version: 5 });
+    expect((await people.staff.graphql(`query($id: Int!) { storageUnit(id: $id) { version } }`, { id })).data.storageUnit.version).toBe(5);
+  });
+
+  it('keeps the version when the engine folds mail usage into the unit: that is not an edit of it', async () => {
+    const created = await people.staff.post('/storage-units', { name: 'volume5', directory: join(root, 'volume5'), capacityGb: 1 });
+    expect(created.body.version).toBe(1);
+    // What accepting 5000 bytes of mail writes, then the engine's fold of it into usedBytes.
+    await api.prisma.storageUsageDelta.create({ data: { storageUnitId: created.body.id, bytes: 5000n } });
+    await foldStorageUsage(api.prisma);
+    const row = await api.prisma.storageUnit.findUniqueOrThrow({ where: { id: created.body.id } });
+    expect(row).toMatchObject({ usedBytes: 5000n, version: 1 });
+    const read = await people.staff.get(`/storage-units/${created.body.id}`);
+    expect(read.body).toMatchObject({ usedBytes: 5000, version: 1 });
+    expect(read.headers.get('etag')).toBe('"1"');
+    // So a form opened before the mail came saves without a 412.
+    expect((await people.staff.patch(`/storage-units/${created.body.id}`, { capacityGb: 2 }, { 'if-match': '"1"' })).status).toBe(200);
+  });
+
   it('lists the problems found in a unit after a corrupt blob was read', async () => {
     const created = await people.staff.post('/storage-units', { name: 'volume3', directory: join(root, 'volume3'), capacityGb: 1, domains: ['district2.k12.us'] });
     const district2 = await api.prisma.domain.findUniqueOrThrow({ where: { name: 'district2.k12.us' } });
@@ -171,6 +235,8 @@ describe('storage units', () => {
     });
     expect(again.data.resolveStorageProblem).toEqual({ id: problemId, resolvedAt: resolved.body.resolvedAt });
     expect(await api.prisma.auditEvent.count({ where: { action: 'storage-problem.resolve', subjectId: 'volume3' } })).toBe(1);
+    // A problem is a row of its own: resolving it is no new version of the unit.
+    expect((await people.staff.get(`/storage-units/${created.body.id}`)).body.version).toBe(created.body.version);
     // Another unit's problem, or none at all, is not found.
     const volume1 = (await people.staff.get('/storage-units')).body.items.find((unit: { name: string }) => unit.name === 'volume1');
     expect((await people.staff.post(`/storage-units/${volume1.id}/problems/${problemId}/resolve`, {})).status).toBe(404);

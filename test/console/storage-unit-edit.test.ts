@@ -2,7 +2,8 @@
  * The storage unit screen's settings form in a real browser against the real built server:
  * staff change a unit's capacity (amount and unit, sent as exact bytes) and the domains it
  * serves; the form refuses what cannot be a capacity, asks before a capacity below what the
- * unit holds, and shows the API's field errors next to their field. A postmaster sees none of it.
+ * unit holds, and shows the API's field errors next to their field. Saves carry the version shown
+ * (If-Match): a change made meanwhile by someone else is not overwritten. A postmaster sees none of it.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -128,6 +129,72 @@ describe('console: editing a storage unit', () => {
     const served = form.getByRole('list', { name: 'Served domains' });
     await expect.poll(() => served.textContent()).not.toContain('east.k12.us');
     expect(await served.textContent()).toContain('west.k12.us');
+    await page.context().close();
+  });
+
+  it('does not overwrite a change made meanwhile by someone else: says so, shows their version, saves over it once checked', async () => {
+    for (const name of ['north.k12.us', 'south.k12.us', 'harbor.k12.us']) await created(server.staff.post('/domains', { name }));
+    const unit = await created(server.staff.post('/storage-units', { name: 'volume-north', directory: join(volumes, 'north'), capacityGb: 20, domains: ['north.k12.us'] }));
+    expect(unit.version).toBe(1);
+    const stored = async () => {
+      const row = await server.prisma.storageUnit.findUniqueOrThrow({ where: { id: unit.id }, include: { domains: { include: { domain: true } } } });
+      return { capacityBytes: row.capacityBytes, state: row.state, domains: row.domains.map((d) => d.domain.name).sort(), version: row.version };
+    };
+    const STALE = 'Someone else changed this storage unit; the screen now shows their version. Check it and save again.';
+    const page = await signedIn('staff', STAFF_PASSWORD);
+    await page.goto(`/storage-units/view?id=${unit.id}`);
+    const form = page.getByRole('region', { name: 'Capacity and domains' });
+    const capacity = form.getByRole('textbox', { name: 'Capacity' });
+    const served = form.getByRole('list', { name: 'Served domains' });
+    await expect.poll(() => capacity.inputValue()).toBe('20');
+
+    // On the screen: south.k12.us is added to the list (not saved yet).
+    await form.getByRole('combobox', { name: 'Add a domain' }).click();
+    await page.getByRole('option', { name: 'south.k12.us' }).click();
+    await served.getByText('south.k12.us').waitFor();
+    // Meanwhile a colleague gives the unit harbor.k12.us and 30 GB, through the API.
+    const theirs = await server.staff.patch(`/storage-units/${unit.id}`, { domains: ['harbor.k12.us', 'north.k12.us'], capacityGb: 30 }, { 'if-match': '"1"' });
+    expect(theirs.status).toBe(200);
+    const theirVersion = { capacityBytes: 30n * GIB, state: 'active', domains: ['harbor.k12.us', 'north.k12.us'], version: 2 };
+
+    // Saving the screen's list (which would replace theirs) is refused and said; their change stays.
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    await form.getByRole('alert').getByText(STALE, { exact: true }).waitFor();
+    expect(await stored()).toEqual(theirVersion);
+    // The screen now shows their version: their domains and capacity, without the unsaved pick.
+    await expect.poll(() => served.textContent()).toContain('harbor.k12.us');
+    expect(await served.textContent()).not.toContain('south.k12.us');
+    await expect.poll(() => capacity.inputValue()).toBe('30');
+    await page.getByText('harbor.k12.us, north.k12.us').waitFor();
+    await screenshot(page, 'storage-unit-stale-save');
+    await expectAccessible(page);
+
+    // Checked: south.k12.us added again, over their version this time.
+    await form.getByRole('combobox', { name: 'Add a domain' }).click();
+    await page.getByRole('option', { name: 'south.k12.us' }).click();
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('Saved', { exact: true }).waitFor();
+    expect(await stored()).toEqual({ ...theirVersion, domains: ['harbor.k12.us', 'north.k12.us', 'south.k12.us'], version: 3 });
+    expect(await form.getByText(STALE).count()).toBe(0);
+
+    // The state buttons too: a colleague makes it read-only while the screen still shows it active.
+    expect((await server.staff.patch(`/storage-units/${unit.id}`, { state: 'read_only' }, { 'if-match': '"3"' })).status).toBe(200);
+    await page.getByRole('button', { name: 'Make draining' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Make volume-north draining?' });
+    await confirm.getByRole('button', { name: 'Make draining' }).click();
+    await confirm.getByRole('alert').getByText(STALE, { exact: true }).waitFor();
+    expect((await stored()).state).toBe('read_only');
+    await expect.poll(() => page.getByTestId('storage-unit-state').textContent()).toBe('read-only');
+    // Checked, and confirmed again: now it is made over their version.
+    await confirm.getByRole('button', { name: 'Make draining' }).click();
+    await expect.poll(async () => (await stored()).state).toBe('draining');
+    expect((await stored()).version).toBe(5);
+    await expect.poll(() => page.getByTestId('storage-unit-state').textContent()).toBe('draining');
+    // A settings save right after the state change is not refused: the screen has the new version.
+    await capacity.fill('40');
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    await expect.poll(async () => (await stored()).capacityBytes).toBe(40n * GIB);
+    expect(await stored()).toMatchObject({ state: 'draining', domains: ['harbor.k12.us', 'north.k12.us', 'south.k12.us'], version: 6 });
     await page.context().close();
   });
 

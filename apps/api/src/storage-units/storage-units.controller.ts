@@ -1,8 +1,9 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, type Actor } from '../common/actor.js';
 import { RequirePermission } from '../common/permissions.js';
-import { ApiIdempotent, ApiStandardErrors, ApiZodBody, ApiZodQuery } from '../common/rest.js';
+import { ApiIdempotent, ApiIfMatch, ApiStandardErrors, ApiZodBody, ApiZodQuery } from '../common/rest.js';
+import { expectedVersion } from '../common/etag.js';
 import { StorageUnitsService } from './storage-units.service.js';
 import { createStorageUnitInput, listProblemsQuery, listStorageUnitsQuery, updateStorageUnitInput } from './storage-unit.schemas.js';
 
@@ -40,8 +41,9 @@ export class StorageUnitsController {
   @RequirePermission('update', 'StorageUnit')
   @ApiOperation({ summary: 'Change a storage unit: state, capacity, name, domains (the list replaces the current one) (staff)' })
   @ApiZodBody(updateStorageUnitInput)
-  update(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: unknown) {
-    return this.units.update(actor, id, body);
+  @ApiIfMatch()
+  update(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: unknown, @Headers('if-match') ifMatch?: string) {
+    return this.units.update(actor, id, body, expectedVersion(ifMatch));
   }
 
   @Get(':id/problems')

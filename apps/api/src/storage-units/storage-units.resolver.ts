@@ -15,6 +15,7 @@ export class StorageUnitType {
   @Field(() => Float) freeBytes!: number;
   @Field(() => Int) blobCount!: number;
   @Field(() => [String]) domains!: string[];
+  @Field(() => Int) version!: number;
   @Field() createdAt!: string;
   @Field() updatedAt!: string;
 }
@@ -94,7 +95,12 @@ export class StorageUnitsResolver {
 
   @Mutation(() => StorageUnitType)
   @RequirePermission('update', 'StorageUnit')
-  updateStorageUnit(@CurrentActor() actor: Actor, @Args('id', { type: () => Int }) id: number, @Args('input') input: UpdateStorageUnitInput) {
-    return this.service.update(actor, id, definedOnly(input));
+  updateStorageUnit(
+    @CurrentActor() actor: Actor,
+    @Args('id', { type: () => Int }) id: number,
+    @Args('input') input: UpdateStorageUnitInput,
+    @Args('expectedVersion', { type: () => Int, nullable: true }) expectedVersion?: number,
+  ) {
+    return this.service.update(actor, id, definedOnly(input), expectedVersion ?? undefined);
   }
 }

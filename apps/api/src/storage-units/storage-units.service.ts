@@ -6,6 +6,7 @@ import { PRISMA, type Database, type Tx } from '../database/database.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/actor.js';
 import { AppError } from '../common/errors.js';
+import { assertVersion } from '../common/etag.js';
 import { parseInput } from '../common/validation.js';
 import { keyset } from '../common/pagination.js';
 import { probeWritableDirectory } from './directory-probe.js';
@@ -27,6 +28,7 @@ export function presentStorageUnit(row: UnitRow, usage: { blobCount: number; pen
     freeBytes: Number(free > 0n ? free : 0n),
     blobCount: usage.blobCount,
     domains: row.domains.map((d) => d.domain.name).sort(),
+    version: row.version,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
@@ -58,6 +60,8 @@ const within = (a: string, b: string) => {
  * Storage units: where message bytes live. Platform staff only (the StorageUnit subject is
  * never delegated). `usedBytes` trails new mail by about a second: the engine folds the
  * usage deltas that accepting mail writes (see libs/mail-engine/src/storage/usage.ts).
+ * `version` (the ETag) counts administrators' changes only: the usage fold leaves it, so a
+ * unit taking mail does not turn every open settings form stale.
  */
 @Injectable()
 export class StorageUnitsService {
@@ -107,28 +111,36 @@ export class StorageUnitsService {
     return presentStorageUnit(row, (await this.usage([row.id])).get(row.id) ?? NO_USAGE);
   }
 
-  async update(actor: Actor, id: string | number, rawInput: unknown) {
+  async update(actor: Actor, id: string | number, rawInput: unknown, expectedVersion?: number) {
     ForbiddenError.from(actor.ability).throwUnlessCan('update', 'StorageUnit');
     const input = parseInput(updateStorageUnitInput, rawInput);
     return this.prisma.$transaction(async (tx) => {
-      const row = await this.find(tx, id, true);
+      const row = await this.find(tx, id);
+      assertVersion(row.version, expectedVersion);
       const usage = (await this.usage([row.id], tx)).get(row.id) ?? NO_USAGE;
       const before = presentStorageUnit(row, usage);
       if (input.name !== undefined && input.name !== row.name && (await tx.storageUnit.findUnique({ where: { name: input.name } }))) {
         throw AppError.conflict(`storage unit ${input.name} already exists`, 'name');
       }
-      const data: Prisma.StorageUnitUpdateInput = {};
+      const data: Prisma.StorageUnitUpdateManyMutationInput = { version: { increment: 1 } };
       if (input.name !== undefined) data.name = input.name;
       if (input.state !== undefined) data.state = input.state;
       const capacity = capacityOf(input);
       if (capacity !== undefined) data.capacityBytes = capacity;
-      if (input.domains !== undefined) {
-        const domainIds = await this.domainIds(tx, input.domains);
-        data.domains = { deleteMany: {}, create: domainIds.map((domainId) => ({ domainId })) };
+      const domainIds = input.domains === undefined ? undefined : await this.domainIds(tx, input.domains);
+      // Compare-and-set on the version read: a change committed since answers 412, not lost.
+      const updated = await tx.storageUnit.updateMany({ where: { id: row.id, version: row.version }, data });
+      if (updated.count === 0) throw new AppError('PRECONDITION_FAILED', 'the storage unit changed while this update ran; read it again and retry');
+      if (domainIds !== undefined) {
+        await tx.storageUnitDomain.deleteMany({ where: { storageUnitId: row.id } });
+        await tx.storageUnitDomain.createMany({ data: domainIds.map((domainId) => ({ storageUnitId: row.id, domainId })) });
       }
-      const updated = await tx.storageUnit.update({ where: { id: row.id }, data, include: unitInclude });
-      const after = presentStorageUnit(updated, usage);
-      await this.audit.record(tx, actor, { action: 'storage-unit.update', subjectType: 'StorageUnit', subjectId: updated.name, before, after });
+      // Read after the write: the row lock it holds keeps a usage fold from landing in between.
+      const after = presentStorageUnit(
+        await tx.storageUnit.findUniqueOrThrow({ where: { id: row.id }, include: unitInclude }),
+        (await this.usage([row.id], tx)).get(row.id) ?? NO_USAGE,
+      );
+      await this.audit.record(tx, actor, { action: 'storage-unit.update', subjectType: 'StorageUnit', subjectId: after.name, before, after });
       return after;
     });
   }
@@ -147,7 +159,8 @@ export class StorageUnitsService {
   /**
    * Marks a problem resolved: an operator has dealt with it (restored the file from a backup,
    * or accepted the loss). The blob itself stays as the engine left it. Resolving it again
-   * changes nothing. A problem of another unit is not found.
+   * changes nothing. A problem of another unit is not found. A problem is a row of its own,
+   * not part of the unit's representation: resolving it leaves the unit's version (ETag).
    */
   async resolveProblem(actor: Actor, id: string | number, problemId: string | number) {
     ForbiddenError.from(actor.ability).throwUnlessCan('update', 'StorageUnit');
@@ -163,11 +176,9 @@ export class StorageUnitsService {
     });
   }
 
-  private async find(db: Database | Tx, id: string | number, lock = false): Promise<UnitRow> {
+  private async find(db: Database | Tx, id: string | number): Promise<UnitRow> {
     const key = String(id);
     if (!/^\d{1,9}$/.test(key)) throw AppError.notFound('storage unit', key);
-    // Serializes concurrent updates of one unit (there is no version column to compare).
-    if (lock) await (db as Tx).$queryRaw`SELECT 1 FROM "StorageUnit" WHERE "id" = ${Number(key)} FOR UPDATE`;
     const row = await db.storageUnit.findUnique({ where: { id: Number(key) }, include: unitInclude });
     if (!row) throw AppError.notFound('storage unit', key);
     return row;

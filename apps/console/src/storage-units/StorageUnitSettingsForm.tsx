@@ -12,7 +12,7 @@ import { FormError } from '@/ui/States';
 import { amountIn, displayUnit, parseCapacity, type ParsedCapacity } from './capacity';
 import { CapacityField } from './CapacityField';
 import { ServedDomainsField } from './ServedDomainsField';
-import { storageUnitQueryKey, type StorageUnit } from './types';
+import { isStale, STALE_UNIT_MESSAGE, storageUnitQueryKey, type StorageUnit } from './types';
 
 interface Changes {
   capacityBytes?: number;
@@ -23,8 +23,10 @@ const sameList = (a: string[], b: string[]) => a.length === b.length && a.every(
 
 /**
  * Staff change a unit's capacity and the domains it serves (PATCH /storage-units/{id}; the
- * list replaces the current one). Only what changed is sent. Storage units carry no version,
- * so the API takes no If-Match for them: the save is sent without one.
+ * list replaces the current one). Only what changed is sent, with the version shown as
+ * If-Match. When someone else saved in between (412), the edits are dropped and the unit
+ * refetched: the domain list replaces the saved one, so saving the edits over their version
+ * would silently undo their change.
  */
 export function StorageUnitSettingsForm({ unit }: { unit: StorageUnit }) {
   const queryClient = useQueryClient();
@@ -39,8 +41,16 @@ export function StorageUnitSettingsForm({ unit }: { unit: StorageUnit }) {
   const capacityEdited = amount !== saved.amount || capacityUnit !== saved.unit;
   const capacity: ParsedCapacity = capacityEdited ? parseCapacity(amount, capacityUnit) : { bytes: unit.capacityBytes };
 
+  // The unit the edits start from, whose version a save sends as If-Match. It follows a refetch
+  // while nothing is edited, or when the refetched unit has the same capacity and domains (a
+  // state change made on this screen); otherwise it stays, so edits made over one version are
+  // refused (412) against another instead of silently undoing the change between them.
+  const [basis, setBasis] = useState(unit);
+  const edited = capacityEdited || !sameList(domains, unit.domains);
+  if (basis !== unit && (!edited || (basis.capacityBytes === unit.capacityBytes && sameList(basis.domains, unit.domains)))) setBasis(unit);
+
   const save = useMutation({
-    mutationFn: (changes: Changes) => patch<StorageUnit>(`/storage-units/${unit.id}`, changes),
+    mutationFn: (changes: Changes) => patch<StorageUnit>(`/storage-units/${unit.id}`, changes, basis.version),
     onSuccess: async (updated) => {
       setShrinking(null);
       setTried(false);
@@ -50,9 +60,16 @@ export function StorageUnitSettingsForm({ unit }: { unit: StorageUnit }) {
       notifications.show({ message: 'Saved', color: 'teal' });
       await queryClient.invalidateQueries({ queryKey: ['storage-units'] });
     },
-    onError: () => setShrinking(null),
+    onError: async (error) => {
+      setShrinking(null);
+      if (!isStale(error)) return;
+      setTried(false);
+      await queryClient.invalidateQueries({ queryKey: ['storage-units'] });
+      draft.reset();
+    },
   });
   const errors = formErrors(save.error, ['capacity', 'domains'], { capacityBytes: 'capacity', capacityGb: 'capacity' });
+  if (isStale(save.error)) errors.general = STALE_UNIT_MESSAGE;
   const capacityError = (tried ? capacity.error : undefined) ?? errors.byField.capacity;
 
   const submit = () => {

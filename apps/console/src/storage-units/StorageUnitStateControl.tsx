@@ -4,17 +4,26 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Button, Group } from '@mantine/core';
 import { patch } from '@/api/client';
 import { ConfirmModal } from '@/ui/ConfirmModal';
-import { STATE_EFFECT, STATE_LABEL, STORAGE_UNIT_STATES, type StorageUnit, type StorageUnitState } from './types';
+import { isStale, STALE_UNIT_MESSAGE, STATE_EFFECT, STATE_LABEL, STORAGE_UNIT_STATES, storageUnitQueryKey, type StorageUnit, type StorageUnitState } from './types';
 
-/** One button per other state; each change is confirmed, saying what it does to the mail. */
+/**
+ * One button per other state; each change is confirmed, saying what it does to the mail. It is
+ * sent with the version shown as If-Match; when someone else changed the unit meanwhile (412)
+ * the confirmation says so and the unit is refetched, to be checked and confirmed again.
+ */
 export function StorageUnitStateControl({ unit }: { unit: StorageUnit }) {
   const queryClient = useQueryClient();
   const [target, setTarget] = useState<StorageUnitState | null>(null);
   const change = useMutation({
-    mutationFn: (state: StorageUnitState) => patch<StorageUnit>(`/storage-units/${unit.id}`, { state }),
-    onSuccess: async () => {
+    mutationFn: (state: StorageUnitState) => patch<StorageUnit>(`/storage-units/${unit.id}`, { state }, unit.version),
+    onSuccess: async (updated) => {
       setTarget(null);
+      // The new version at once, so a save of the settings form right after is not refused.
+      queryClient.setQueryData(storageUnitQueryKey(String(unit.id)), updated);
       await queryClient.invalidateQueries({ queryKey: ['storage-units'] });
+    },
+    onError: async (error) => {
+      if (isStale(error)) await queryClient.invalidateQueries({ queryKey: ['storage-units'] });
     },
   });
   return (
@@ -31,7 +40,7 @@ export function StorageUnitStateControl({ unit }: { unit: StorageUnit }) {
         title={target ? `Make ${unit.name} ${STATE_LABEL[target]}?` : ''}
         confirmLabel={target ? `Make ${STATE_LABEL[target]}` : ''}
         busy={change.isPending}
-        error={change.error?.message}
+        error={isStale(change.error) ? STALE_UNIT_MESSAGE : change.error?.message}
         onConfirm={() => target && change.mutate(target)}
         onClose={() => {
           setTarget(null);

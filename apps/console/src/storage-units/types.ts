@@ -1,3 +1,5 @@
+import { ApiError } from '@/api/client';
+
 export const STORAGE_UNIT_STATES = ['active', 'read_only', 'draining'] as const;
 export type StorageUnitState = (typeof STORAGE_UNIT_STATES)[number];
 
@@ -21,9 +23,17 @@ export interface StorageUnit {
   freeBytes: number;
   blobCount: number;
   domains: string[];
+  /** Counts administrators' changes (the ETag); a save sends the one shown as If-Match. */
+  version: number;
   createdAt: string;
   updatedAt: string;
 }
+
+/** What a save answered with 412 says: the screen has refetched the unit in the meantime. */
+export const STALE_UNIT_MESSAGE = 'Someone else changed this storage unit; the screen now shows their version. Check it and save again.';
+
+/** The API refused a save because the unit changed since the screen read it (If-Match). */
+export const isStale = (error: unknown) => error instanceof ApiError && error.status === 412;
 
 /** The cache key of GET /storage-units/{id}: the view screen reads it, a save writes its answer into it. */
 export const storageUnitQueryKey = (id: string) => ['storage-units', 'one', id] as const;
