@@ -143,6 +143,20 @@ export async function signIn(page: Page, username: string, password: string, que
   await page.getByTestId('signed-in-as').waitFor();
 }
 
+/** A fresh page signed in as `username`. */
+export async function signedInPage(browser: Browser, baseUrl: string, username: string, password: string): Promise<Page> {
+  const page = await newPage(browser, baseUrl);
+  await signIn(page, username, password);
+  return page;
+}
+
+/** The body of an API answer that must be 201 Created (the problem document in the failure otherwise). */
+export async function created(response: Promise<{ status: number; body: any }>) {
+  const result = await response;
+  expect(result.status, JSON.stringify(result.body)).toBe(201);
+  return result.body;
+}
+
 /** A screenshot for people to look at (test-output/ is not committed). */
 export async function screenshot(page: Page, name: string) {
   mkdirSync(SCREENSHOTS, { recursive: true });

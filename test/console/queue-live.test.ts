@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
 import { message, pythonSmtp } from '../support/smtp.js';
-import { expectAccessible, launchBrowser, newPage, screenshot, signIn, startConsoleServer, STAFF_PASSWORD, type ConsoleServer } from './harness.js';
+import { expectAccessible, launchBrowser, screenshot, startConsoleServer, STAFF_PASSWORD, type ConsoleServer, signedInPage } from './harness.js';
 
 const DISTRICT = 'live.k12.us';
 const REMOTE = 'remote.example.net';
@@ -42,11 +42,7 @@ async function submit(recipient: string, subject: string) {
 
 const entryOf = (recipient: string) => server.prisma.queueEntry.findFirst({ where: { recipient } });
 
-async function signedIn(username: string, password: string): Promise<Page> {
-  const page = await newPage(browser.browser, server.baseUrl);
-  await signIn(page, username, password);
-  return page;
-}
+const signedIn = (username: string, password: string) => signedInPage(browser.browser, server.baseUrl, username, password);
 
 /** The texts of a queue table row's cells: select, sender, recipient, state, attempts, size, next attempt, last error. */
 async function cellsOf(row: Locator) {

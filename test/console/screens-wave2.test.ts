@@ -5,10 +5,9 @@
  * a message tested against it. Screenshots and an axe check of each screen.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import { FileBlobStore, loadEngineConfig, newQueueId, PrismaOutboundQueue } from '@schoolmail/mail-engine';
 import { blobStoreFor, quarantineMessage } from '../support/acceptance.js';
-import { expectAccessible, launchBrowser, newPage, screenshot, signIn, startConsoleServer, STAFF_PASSWORD, type ConsoleServer } from './harness.js';
+import { expectAccessible, launchBrowser, screenshot, startConsoleServer, STAFF_PASSWORD, type ConsoleServer, signedInPage } from './harness.js';
 
 const DISTRICT = 'wave2.k12.us';
 const PM_PASSWORD = 'wave2-postmaster-pass-1';
@@ -33,11 +32,7 @@ async function queueMessage(sender: string, recipient: string, senderDomain: str
   return server.prisma.queueEntry.findFirstOrThrow({ where: { messageId: id } });
 }
 
-async function signedIn(username: string, password: string): Promise<Page> {
-  const page = await newPage(browser.browser, server.baseUrl);
-  await signIn(page, username, password);
-  return page;
-}
+const signedIn = (username: string, password: string) => signedInPage(browser.browser, server.baseUrl, username, password);
 
 beforeAll(async () => {
   [server, browser] = await Promise.all([startConsoleServer(), launchBrowser()]);

@@ -9,8 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
-import { expectAccessible, launchBrowser, newPage, screenshot, signIn, startConsoleServer, STAFF_PASSWORD, type ConsoleServer } from './harness.js';
+import { expectAccessible, launchBrowser, screenshot, startConsoleServer, STAFF_PASSWORD, type ConsoleServer, signedInPage, created } from './harness.js';
 
 const DISTRICT = 'wave3.k12.us';
 const OTHER = 'other3.k12.us';
@@ -21,17 +20,7 @@ let server: ConsoleServer;
 let browser: Awaited<ReturnType<typeof launchBrowser>>;
 let volumes: string;
 
-async function signedIn(username: string, password: string): Promise<Page> {
-  const page = await newPage(browser.browser, server.baseUrl);
-  await signIn(page, username, password);
-  return page;
-}
-
-async function created(response: Promise<{ status: number; body: any }>) {
-  const result = await response;
-  expect(result.status, JSON.stringify(result.body)).toBe(201);
-  return result.body;
-}
+const signedIn = (username: string, password: string) => signedInPage(browser.browser, server.baseUrl, username, password);
 
 const classNamed = (name: string) => server.prisma.classOfService.findFirstOrThrow({ where: { name }, include: { wordLists: true } });
 

@@ -9,8 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
-import { expectAccessible, launchBrowser, newPage, screenshot, signIn, startConsoleServer, STAFF_PASSWORD, type ConsoleServer } from './harness.js';
+import { expectAccessible, launchBrowser, screenshot, startConsoleServer, STAFF_PASSWORD, type ConsoleServer, signedInPage, created } from './harness.js';
 
 const GIB = 1024n ** 3n;
 const TIB = 1024n ** 4n;
@@ -21,17 +20,7 @@ let browser: Awaited<ReturnType<typeof launchBrowser>>;
 let volumes: string;
 let unitId: number;
 
-async function signedIn(username: string, password: string): Promise<Page> {
-  const page = await newPage(browser.browser, server.baseUrl);
-  await signIn(page, username, password);
-  return page;
-}
-
-async function created(response: Promise<{ status: number; body: any }>) {
-  const result = await response;
-  expect(result.status, JSON.stringify(result.body)).toBe(201);
-  return result.body;
-}
+const signedIn = (username: string, password: string) => signedInPage(browser.browser, server.baseUrl, username, password);
 
 const saved = async () => {
   const row = await server.prisma.storageUnit.findUniqueOrThrow({ where: { id: unitId }, include: { domains: { include: { domain: true } } } });
