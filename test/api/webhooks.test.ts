@@ -322,6 +322,20 @@ describe('scope', () => {
     await people.postmaster1.delete(`/webhooks/${created.body.id}`);
   });
 
+  it('announces a rename and a send-as grant as account.updated, with the addresses before and after', async () => {
+    const hook = await receiver();
+    const created = await people.postmaster1.post('/webhooks', { url: hook.url, events: ['account.updated'] });
+    await createMailbox(people.postmaster1, 'east.district1.k12.us', { localPart: 'coach' });
+    await createMailbox(people.postmaster1, 'east.district1.k12.us', { localPart: 'assistant' });
+    expect((await people.postmaster1.post('/accounts/coach@east.district1.k12.us/rename', { localPart: 'trainer' })).status).toBe(200);
+    expect((await people.postmaster1.post('/accounts/assistant@east.district1.k12.us/send-as', { address: 'trainer@east.district1.k12.us' })).status).toBe(201);
+    await until(() => hook.received.length, (n) => n >= 2);
+    const [renamed, granted] = hook.events();
+    expect(renamed).toMatchObject({ event: 'account.updated', data: { subject: { id: 'trainer@east.district1.k12.us' }, before: { address: 'coach@east.district1.k12.us' }, after: { address: 'trainer@east.district1.k12.us' } } });
+    expect(granted).toMatchObject({ event: 'account.updated', data: { subject: { type: 'Account' } } });
+    await people.postmaster1.delete(`/webhooks/${created.body.id}`);
+  });
+
   it('announces a remote domain held by the engine to staff webhooks only', async () => {
     const platform = await receiver();
     const district = await receiver();
