@@ -141,7 +141,8 @@ describe('POST /queue/actions', () => {
   it('reschedules by ids, counting only entries in scope, and audits it', async () => {
     const response = await d.postmaster1.post('/queue/actions', { action: 'reschedule', ids: [String(d1[2]!.id), String(d2[0]!.id)] });
     expect(response.status).toBe(200);
-    expect(response.body).toEqual({ affected: 1 });
+    // The other district's entry is reported as not found, as a single request for it would be.
+    expect(response.body).toEqual({ affected: 1, notFound: [String(d2[0]!.id)] });
     const [mine, theirs] = await Promise.all([api.prisma.queueEntry.findUniqueOrThrow({ where: { id: d1[2]!.id } }), api.prisma.queueEntry.findUniqueOrThrow({ where: { id: d2[0]!.id } })]);
     expect(mine.nextAttemptAt.getTime()).toBeLessThanOrEqual(Date.now());
     expect(theirs.nextAttemptAt.getTime()).toBeGreaterThan(Date.now() + 3600_000);
@@ -172,8 +173,14 @@ describe('POST /queue/actions', () => {
 
   it('deletes by ids (out of scope ids untouched), and removes the message with its last entry', async () => {
     const extra = await queueMessage('clerk@district2.k12.us', ['z1@gmail.test', 'z2@yahoo.test'], 'district2.k12.us', 'to delete');
-    expect((await d.postmaster1.post('/queue/actions', { action: 'delete', ids: extra.map((e) => String(e.id)) })).body).toEqual({ affected: 0 });
-    expect((await d.postmaster2.post('/queue/actions', { action: 'delete', ids: [String(extra[0]!.id)] })).body).toEqual({ affected: 1 });
+    // None of the ids is in district1's scope: 404 (REST and GraphQL), as for one entry, and nothing is deleted.
+    const outside = await d.postmaster1.post('/queue/actions', { action: 'delete', ids: extra.map((e) => String(e.id)) });
+    expect(outside.status).toBe(404);
+    expect(outside.body).toMatchObject({ status: 404 });
+    const gqlOutside = await d.postmaster1.graphql(`mutation($ids: [String!]) { queueAction(action: "delete", ids: $ids) { affected } }`, { ids: [String(extra[0]!.id)] });
+    expect(gqlOutside.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(await api.prisma.queueEntry.count({ where: { id: { in: extra.map((e) => e.id) } } })).toBe(2);
+    expect((await d.postmaster2.post('/queue/actions', { action: 'delete', ids: [String(extra[0]!.id)] })).body).toEqual({ affected: 1, notFound: [] });
     expect(await api.prisma.outboundMessage.count({ where: { id: extra[0]!.messageId } })).toBe(1);
     expect((await d.postmaster2.post('/queue/actions', { action: 'delete', filter: { sender: 'clerk@district2.k12.us', remoteDomain: 'yahoo.test' } })).body).toEqual({ affected: 1 });
     expect(await api.prisma.outboundMessage.count({ where: { id: extra[0]!.messageId } })).toBe(0);
@@ -211,7 +218,7 @@ describe('POST /queue/actions', () => {
     manager.start();
     try {
       const response = await d.postmaster1.post('/queue/actions', { action: 'bounce', ids: [String(target[0]!.id)] });
-      expect(response.body).toEqual({ affected: 1 });
+      expect(response.body).toEqual({ affected: 1, notFound: [] });
       const start = Date.now();
       while ((await api.prisma.queueEntry.count({ where: { id: target[0]!.id } })) > 0 && Date.now() - start < 10_000) await new Promise((r) => setTimeout(r, 50));
       expect(await api.prisma.queueEntry.count({ where: { id: target[0]!.id } })).toBe(0);

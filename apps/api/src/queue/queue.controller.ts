@@ -23,7 +23,10 @@ export class QueueController {
   @Post('actions')
   @HttpCode(200)
   @RequirePermission('update', 'QueueEntry')
-  @ApiOperation({ summary: 'Delete, reschedule or bounce entries by id or by filter; answers how many were affected' })
+  @ApiOperation({
+    summary: 'Delete, reschedule or bounce entries by id or by filter; answers how many were affected',
+    description: 'By ids: `notFound` lists the ids that are gone or outside your scope; 404 when none of them is in your scope.',
+  })
   @ApiZodBody(queueActionInput)
   act(@CurrentActor() actor: Actor, @Body() body: unknown) {
     return this.queue.act(actor, body);

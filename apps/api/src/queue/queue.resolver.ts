@@ -38,6 +38,8 @@ export class QueueEntryDetailType extends QueueEntryType {
 @ObjectType('QueueActionResult')
 export class QueueActionResultType {
   @Field(() => Int) affected!: number;
+  @Field(() => [String], { nullable: true, description: 'Of the ids given, those not found in your scope (gone, or not yours to see); null for a filter' })
+  notFound?: string[];
 }
 
 @ObjectType('RemoteDomain')

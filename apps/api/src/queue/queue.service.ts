@@ -42,11 +42,23 @@ export class QueueService {
     return entry;
   }
 
-  /** delete | reschedule | bounce, on ids or on everything a filter matches (in the actor's scope). */
-  async act(actor: Actor, rawInput: unknown) {
+  /**
+   * delete | reschedule | bounce, on ids or on everything a filter matches (in the actor's
+   * scope). Ids the actor cannot see (gone, or another district's) are answered in `notFound`;
+   * when none of the ids can be seen, 404, as for one entry.
+   */
+  async act(actor: Actor, rawInput: unknown): Promise<{ affected: number; notFound?: string[] }> {
     const input = parseInput(queueActionInput, rawInput);
-    const target = input.ids ? { ids: input.ids.map((id) => BigInt(id)) } : { filter: input.filter as QueueFilter };
-    const affected = await this.admin.act(input.action, target, queueScope(actor, input.action === 'delete' ? 'delete' : 'update'), (tx, total) =>
+    const scope = queueScope(actor, input.action === 'delete' ? 'delete' : 'update');
+    let target: { ids: bigint[] } | { filter: QueueFilter } = { filter: input.filter as QueueFilter };
+    let notFound: string[] | undefined;
+    if (input.ids) {
+      const visible = await this.admin.visibleIds(input.ids.map((id) => BigInt(id)), scope);
+      notFound = input.ids.filter((id) => !visible.has(BigInt(id))).map(String);
+      if (visible.size === 0) throw AppError.notFound(input.ids.length === 1 ? 'queue entry' : 'any of the queue entries', notFound.join(', '));
+      target = { ids: [...visible] };
+    }
+    const affected = await this.admin.act(input.action, target, scope, (tx, total) =>
       this.audit.record(tx, actor, {
         action: `queue.${input.action}`,
         subjectType: 'QueueEntry',
@@ -55,7 +67,7 @@ export class QueueService {
         after: { affected: total, ...(input.ids ? { ids: input.ids.map(String) } : { filter: input.filter }) },
       }),
     );
-    return { affected };
+    return notFound ? { affected, notFound } : { affected };
   }
 
   async remoteDomains(actor: Actor, rawQuery: unknown) {

@@ -95,7 +95,8 @@ export function registerQueue(program: Command, environment: Environment) {
         const filter = filterOf(options);
         const body = ids.length > 0 || Object.keys(filter).length === 0 ? { action, ids } : { action, filter };
         const result = await run.api.post('/queue/actions', body);
-        run.show(result, () => `${action}: ${result.affected} entr${result.affected === 1 ? 'y' : 'ies'}`);
+        const missing = result.notFound?.length ? `; not found (gone, or not in your domains): ${result.notFound.join(', ')}` : '';
+        run.show(result, () => `${action}: ${result.affected} entr${result.affected === 1 ? 'y' : 'ies'}${missing}`);
       }),
     );
   }

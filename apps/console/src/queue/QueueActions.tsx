@@ -34,9 +34,11 @@ export function QueueActions({ selected, filter, onDone }: { selected: string[];
   const [countError, setCountError] = useState<string | null>(null);
   const act = useMutation({
     mutationFn: (p: Pending) =>
-      post<{ affected: number }>('/queue/actions', { action: p.action, ...('ids' in p.target ? { ids: p.target.ids } : { filter: filterForAction(p.target.filter) }) }),
+      post<{ affected: number; notFound?: string[] }>('/queue/actions', { action: p.action, ...('ids' in p.target ? { ids: p.target.ids } : { filter: filterForAction(p.target.filter) }) }),
     onSuccess: (result, p) => {
-      notifications.show({ color: 'teal.9', message: `${VERB[p.action]}: ${result.affected} ${result.affected === 1 ? 'entry' : 'entries'} affected` });
+      // Entries delivered or removed since the list was shown are no longer there to act on.
+      const gone = result.notFound?.length ? ` (${result.notFound.length} no longer in the queue)` : '';
+      notifications.show({ color: 'teal.9', message: `${VERB[p.action]}: ${result.affected} ${result.affected === 1 ? 'entry' : 'entries'} affected${gone}` });
       setPending(null);
       onDone();
       return queryClient.invalidateQueries({ queryKey: ['queue'] });

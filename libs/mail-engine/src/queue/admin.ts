@@ -176,6 +176,14 @@ export class QueueAdmin {
     };
   }
 
+  /** Which of `ids` are queue entries within `scope` (the others are gone or not the caller's to see). */
+  async visibleIds(ids: bigint[], scope: QueueScope): Promise<Set<bigint>> {
+    if (ids.length === 0) return new Set();
+    const rows = await this.db.$queryRaw<Array<{ id: bigint }>>`
+      SELECT e.id FROM "QueueEntry" e ${whereOf([...filterConditions({}, scope), Prisma.sql`e.id IN (${Prisma.join(ids)})`])}`;
+    return new Set(rows.map((row) => row.id));
+  }
+
   /**
    * Applies `action` to the given entries, or to every entry `filter` matches, in batches.
    * Entries being delivered right now are left alone. `audit` runs inside the transaction
