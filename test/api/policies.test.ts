@@ -85,6 +85,25 @@ describe('acceptance policies API', () => {
     expect(await policyCount()).toBe(before);
   });
 
+  it('refuses networks wider than an IPv4 /8 or an IPv6 /32 from anyone but staff, naming the entry', async () => {
+    const before = await policyCount();
+    for (const [client, level] of [
+      [people.postmaster1, `domains/${D1}`],
+      [people.westAdmin, `accounts/student@${WEST}`],
+    ] as const) {
+      for (const wide of ['0.0.0.0/0', '8.0.0.0/6', '::/0', '2001::/16', '::ffff:0:0/96', '::/64']) {
+        const response = await client.put(`/policies/${level}`, { trustedNetworks: ['10.0.0.0/8', wide] });
+        expect(response.status, wide).toBe(400);
+        expect(response.body.errors, wide).toEqual([{ field: 'trustedNetworks.1', message: expect.stringContaining('wider than an administrator below platform staff may trust') }]);
+      }
+    }
+    expect(await policyCount()).toBe(before);
+    // The widest allowed, and staff anywhere.
+    expect((await people.postmaster1.put(`/policies/domains/${EAST}`, { trustedNetworks: ['10.0.0.0/8', '2001:db8::/32', '::ffff:10.0.0.0/104'] })).status).toBe(201);
+    expect((await people.staff.put(`/policies/domains/${EAST}`, { trustedNetworks: ['0.0.0.0/0', '::/0'] })).status).toBe(200);
+    expect((await people.staff.delete(`/policies/domains/${EAST}`)).status).toBe(204);
+  });
+
   it('lets a postmaster set domain, group and account policies in its subtree, and the engine sees them', async () => {
     const domain = await people.postmaster1.put(`/policies/domains/${D1}`, { trustedNetworks: ['192.0.2.0/24'], maxAttachmentKb: 5000 });
     expect(domain.status).toBe(201);
@@ -96,7 +115,11 @@ describe('acceptance policies API', () => {
     expect(account.body).toMatchObject({ level: 'account', domain: WEST, account: `student@${WEST}`, maxAttachmentKb: 300 });
 
     const decision = await resolveAcceptancePolicy(api.prisma, { clientIp: '192.0.2.9', sender: 'x@y.example', recipientAccountId: studentId });
-    expect(decision).toEqual({ skipContentChecks: true, reason: `trusted network 192.0.2.0/24 at domain ${D1}`, maxAttachmentKb: 300 });
+    // The district's waiver covers its own rules (its limit, the student's 300 KB), not the server's.
+    expect(decision).toMatchObject({ skipContentChecks: false, reason: `trusted network 192.0.2.0/24 at domain ${D1}`, maxAttachmentKb: null });
+    expect(decision.waivers.map((w) => w.at.level)).toEqual(['domain']);
+    const unwaived = await resolveAcceptancePolicy(api.prisma, { clientIp: '198.51.100.1', sender: 'x@y.example', recipientAccountId: studentId });
+    expect(unwaived).toMatchObject({ waivers: [], maxAttachmentKb: 300 });
     const viaGroup = await resolveAcceptancePolicy(api.prisma, { clientIp: '198.51.100.1', sender: 'books@publisher.example', recipientAccountId: studentId });
     expect(viaGroup.reason).toBe(`whitelisted sender @publisher.example at group staff@${WEST}`);
   });

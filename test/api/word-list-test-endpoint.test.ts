@@ -9,7 +9,7 @@ let jane: ApiClient;
 const lists: Record<string, number> = {};
 
 const JANE = 'jane@west.district1.k12.us';
-const RESULT_FIELDS = 'account direction action truncated matches { listId listName entry action where start end matched excerpt } lists { id name scope action } checked { id name scope action direction }';
+const RESULT_FIELDS = 'account direction action truncated matches { listId listName entry action where start end matched excerpt } lists { id name scope action } checked { id name scope action direction } waived { id name scope action direction reason }';
 
 beforeAll(async () => {
   api = await startTestApi();
@@ -74,7 +74,7 @@ describe('POST /word-lists/test', () => {
       '--b--',
       '',
     ].join('\r\n');
-    const outbound = await jane.post('/word-lists/test', { account: JANE, direction: 'outbound', raw });
+    const outbound = await people.postmaster1.post('/word-lists/test', { account: JANE, direction: 'outbound', raw });
     expect(outbound.status).toBe(200);
     expect(outbound.body.action).toBe('reject');
     expect(outbound.body.matches.map((m: { where: string; entry: string; matched: string }) => `${m.where}:${m.entry}:${m.matched}`)).toEqual([
@@ -85,6 +85,20 @@ describe('POST /word-lists/test', () => {
     const inbound = await jane.post('/word-lists/test', { account: JANE, raw });
     expect(inbound.body.matches.map((m: { listName: string }) => m.listName)).toEqual(['System profanity', 'System profanity']);
     expect(inbound.body.checked.map((l: { name: string }) => l.name)).not.toContain('System outbound');
+  });
+
+  it("tells a mailbox owner which list matched what in its own mail, never a system or domain list's entries", async () => {
+    const response = await jane.post('/word-lists/test', { account: JANE, subject: 'Homework answers', body: 'mierda, skip school and a spam offer' });
+    expect(response.status).toBe(200);
+    expect(response.body.action).toBe('reject');
+    expect(response.body.matches.map((m: { listName: string; entry: string | null; matched: string }) => `${m.listName}:${m.entry}:${m.matched}`)).toEqual([
+      'System profanity:null:mierda',
+      'District watch:null:skip school',
+      'My blocks:spam offer:spam offer',
+    ]);
+    // The same test by the district's postmaster names the entries.
+    const admin = await people.postmaster1.post('/word-lists/test', { account: JANE, subject: 'Homework answers', body: 'mierda, skip school and a spam offer' });
+    expect(admin.body.matches.map((m: { entry: string }) => m.entry)).toEqual(['mierda', 'skip school', 'spam offer']);
   });
 
   it('sees a list change at once (the compiled set is keyed by list versions)', async () => {
@@ -116,6 +130,8 @@ describe('POST /word-lists/test', () => {
       [{ account: JANE, body: 'x', direction: 'sideways' }, 'direction'],
       [{ account: JANE, body: 5 }, 'body'],
       [{ account: JANE, body: 'x', send: true }, '(body)'],
+      [{ account: JANE, body: 'x', sender: 'not an address' }, 'sender'],
+      [{ account: JANE, body: 'x', clientIp: '10.0.0.0/8' }, 'clientIp'],
     ];
     for (const [body, field] of cases) {
       const response = await people.postmaster1.post('/word-lists/test', body);
@@ -129,6 +145,8 @@ describe('POST /word-lists/test', () => {
     expect(response.status).toBe(200);
     expect(response.body.action).toBe('quarantine');
     expect(response.body.lists).toEqual([{ id: lists['District watch'], name: 'District watch', scope: 'domain', action: 'quarantine' }]);
+    // It may not read the parent district's list (GET answers 404), so the entry is not named.
+    expect(response.body.matches).toEqual([expect.objectContaining({ listName: 'District watch', entry: null, matched: 'skip school' })]);
   });
 });
 

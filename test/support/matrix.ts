@@ -87,7 +87,8 @@ const holdsAnywhere = (role: Role, right: Right) => PROFILES[role].anywhere === 
 function sees(role: Role, subject: Subject | null, place: Place): boolean {
   if (subject === null || role === 'staff' || place === 'none') return true;
   const profile = PROFILES[role];
-  if (place === 'platform') return role === 'user' ? subject === 'WordList' : SHARED_READS.includes(`read:${subject}`);
+  // A mailbox owner sees nothing of the platform's: not even the system word lists (their entries are the filter).
+  if (place === 'platform') return role !== 'user' && SHARED_READS.includes(`read:${subject}`);
   return profile.reach.includes(place) && profile.inScope.has(`read:${subject}`);
 }
 

@@ -52,4 +52,15 @@ describe('ability factory', () => {
     expect(ability.can('read', subject('Account', { id: 98 } as never))).toBe(false);
     expect(ability.can('read', 'Domain')).toBe(false);
   });
+
+  it("lets a mailbox owner read its own word lists, never the system lists nor its domain's", () => {
+    const ability = defineAbilityFor(user);
+    expect(ability.can('read', subject('WordList', { scope: 'account', accountId: 99 } as never))).toBe(true);
+    expect(ability.can('read', subject('WordList', { scope: 'account', accountId: 98 } as never))).toBe(false);
+    expect(ability.can('read', subject('WordList', { scope: 'system' } as never))).toBe(false);
+    expect(ability.can('read', probeAt('WordList', west))).toBe(false);
+    expect(accessibleBy(ability, 'read').WordList).toEqual({ OR: [{ scope: 'account', accountId: 99 }] });
+    // Administrators keep reading them.
+    expect(defineAbilityFor(westAdmin).can('read', subject('WordList', { scope: 'system' } as never))).toBe(true);
+  });
 });

@@ -92,11 +92,13 @@ export function permissionsOf(grant: Grant): Permission[] | 'all' {
 export function defineAbilityFor(principal: Principal): AppAbility {
   const { can, build } = new AbilityBuilder<AppAbility>(createPrismaAbility);
   if (principal.kind === 'user') {
-    // A mailbox owner: its own mailbox and its own word lists, nothing else.
+    // A mailbox owner: its own mailbox and its own word lists, nothing else. Not the system
+    // lists: their entries are the platform's filter (a student must not download it), and
+    // no screen of the owner's needs the lists themselves; the names, actions and directions
+    // of every list applied to the mailbox come with its effective settings (read Account).
     can('read', 'Account', { id: principal.accountId });
     can('update', 'Account', ['password'], { id: principal.accountId });
     can(['read', 'create', 'update', 'delete'], 'WordList', { scope: 'account', accountId: principal.accountId });
-    can('read', 'WordList', { scope: 'system' });
     can(['read', 'create', 'update', 'delete'], 'RpopSource', { accountId: principal.accountId });
     return build();
   }

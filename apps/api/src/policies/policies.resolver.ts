@@ -6,7 +6,10 @@ import { Connection, definedOnly } from '../graphql/common.types.js';
 import { PoliciesService } from './policies.service.js';
 import { POLICY_LEVELS, type PolicyLevelName } from './policy.schemas.js';
 
-@ObjectType('AcceptancePolicy', { description: 'Whitelisted senders and trusted networks (skip content refusals) and the attachment limit of one level' })
+@ObjectType('AcceptancePolicy', {
+  description:
+    'Whitelisted senders and trusted networks (they skip the content rules owned at this level or narrower, never a wider level\'s: a domain\'s never skip the system word lists) and the attachment limit of one level',
+})
 export class AcceptancePolicyType {
   @Field({ description: 'server, domain, group or account' }) level!: string;
   @Field(() => String, { nullable: true, description: 'The domain of the target (null for the server)' }) domain!: string | null;

@@ -12,7 +12,7 @@ import { assertVersion } from '../common/etag.js';
 import { visibleDomain } from '../domains/domains.service.js';
 import { visibleAccount } from '../accounts/account.view.js';
 import { assertMayChange, describeTarget, isStaff, visibleTarget, type PolicyTarget } from './policy-targets.js';
-import { listPoliciesQuery, putPolicyInput, type PolicyLevelName } from './policy.schemas.js';
+import { delegatedNetworkProblem, listPoliciesQuery, putPolicyInput, type PolicyLevelName } from './policy.schemas.js';
 
 export interface PolicyView {
   level: PolicyLevelName;
@@ -56,7 +56,9 @@ const likePrefix = (path: string) => `${path.replace(/[\\%_]/g, '\\$&')}%`;
 /**
  * Acceptance policies (whitelisted senders, trusted networks, attachment limit) at the
  * server, domain, group and account levels; the engine reads them through
- * resolveAcceptancePolicy.
+ * resolveAcceptancePolicy. A whitelisted sender or trusted network skips only the content
+ * rules owned at its level or narrower (libs/mail-engine/src/acceptance/waivers.ts), and
+ * only staff may trust networks wider than an IPv4 /8 or an IPv6 /32 (policy.schemas.ts).
  */
 @Injectable()
 export class PoliciesService {
@@ -128,6 +130,12 @@ export class PoliciesService {
   /** Sets (creates or replaces) the policy of one target; `created` tells which. */
   async put(actor: Actor, level: PolicyLevelName, key: string | null, rawInput: unknown, expectedVersion?: number) {
     const input = parseInput(putPolicyInput, rawInput);
+    if (!isStaff(actor)) {
+      for (const [index, network] of input.trustedNetworks.entries()) {
+        const problem = delegatedNetworkProblem(network);
+        if (problem) throw AppError.invalid(`trustedNetworks.${index}`, problem);
+      }
+    }
     const result = await this.prisma.$transaction(async (tx) => {
       const target = await visibleTarget(tx, actor, level, key);
       assertMayChange(actor, target);

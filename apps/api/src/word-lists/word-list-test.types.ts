@@ -4,7 +4,7 @@ import { Field, Int, ObjectType } from '@nestjs/graphql';
 export class WordListMatchType {
   @Field(() => Int) listId!: number;
   @Field() listName!: string;
-  @Field({ description: 'The entry as the list stores it' }) entry!: string;
+  @Field(() => String, { nullable: true, description: 'The entry as the list stores it; null for a list whose entries you may not read' }) entry!: string | null;
   @Field({ description: 'reject | quarantine | tag' }) action!: string;
   @Field({ description: 'subject | text | html | attachment-name' }) where!: string;
   @Field(() => Int, { description: 'UTF-16 offset in the decoded text of `where`' }) start!: number;
@@ -22,6 +22,16 @@ export class WordListTestListType {
   @Field(() => String, { nullable: true, description: 'Set on the lists that were checked' }) direction?: string;
 }
 
+@ObjectType('WordListTestWaived')
+export class WordListTestWaivedType {
+  @Field(() => Int) id!: number;
+  @Field() name!: string;
+  @Field() scope!: string;
+  @Field() action!: string;
+  @Field() direction!: string;
+  @Field({ description: 'The acceptance-policy waiver that skips it, e.g. "whitelisted sender @partner.org at domain district1.k12.us"' }) reason!: string;
+}
+
 @ObjectType('WordListTestResult')
 export class WordListTestResultType {
   @Field() account!: string;
@@ -31,4 +41,6 @@ export class WordListTestResultType {
   @Field({ description: 'More matches were found than listed' }) truncated!: boolean;
   @Field(() => [WordListTestListType], { description: 'The lists that matched' }) lists!: WordListTestListType[];
   @Field(() => [WordListTestListType], { description: 'Every list that applies to the account and direction' }) checked!: WordListTestListType[];
+  @Field(() => [WordListTestWaivedType], { description: 'Lists of the account and direction that an acceptance policy skips for the given sender or client address' })
+  waived!: WordListTestWaivedType[];
 }

@@ -33,7 +33,8 @@ export class WordListsController {
   @HttpCode(200)
   @RequirePermission('read', 'WordList')
   @ApiOperation({
-    summary: 'Dry run: which word lists and entries match a message (raw RFC 5322, or subject + body) for a mailbox, and the action; sends nothing',
+    summary:
+      'Dry run: which word lists and entries match a message (raw RFC 5322, or subject + body) for a mailbox, and the action, as SMTP would apply them (class-of-service lists included; with sender/clientIp, less what an acceptance policy waives); sends nothing',
   })
   @ApiZodBody(testWordListsInput)
   test(@CurrentActor() actor: Actor, @Body() body: unknown) {

@@ -81,8 +81,10 @@ export class WordListsResolver {
     @Args('subject', { nullable: true }) subject?: string,
     @Args('body', { nullable: true }) body?: string,
     @Args('direction', { nullable: true, description: 'inbound (default) | outbound' }) direction?: string,
+    @Args('sender', { nullable: true, description: 'The envelope sender, for the acceptance policies\' whitelisted senders' }) sender?: string,
+    @Args('clientIp', { nullable: true, description: 'The SMTP client address, for the acceptance policies\' trusted networks' }) clientIp?: string,
   ) {
-    return this.testService.test(actor, definedOnly({ account, raw, subject, body, direction }));
+    return this.testService.test(actor, definedOnly({ account, raw, subject, body, direction, sender, clientIp }));
   }
 
   @Mutation(() => WordListType)

@@ -71,7 +71,7 @@ export function TestMessagePanel() {
                 <ul aria-label="Matches">
                   {result.matches.map((m, i) => (
                     <li key={i}>
-                      &quot;{m.matched}&quot; in the {m.where} matches entry &quot;{m.entry}&quot; of {m.listName} ({m.action})
+                      &quot;{m.matched}&quot; in the {m.where} matches {m.entry === null ? 'an entry' : <>entry &quot;{m.entry}&quot;</>} of {m.listName} ({m.action})
                     </li>
                   ))}
                 </ul>

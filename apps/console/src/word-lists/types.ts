@@ -24,7 +24,8 @@ export interface WordList {
 export interface WordListMatch {
   listId: number;
   listName: string;
-  entry: string;
+  /** Null for a list the signed-in administrator may not read (a wider level's). */
+  entry: string | null;
   action: string;
   where: 'subject' | 'text' | 'html' | 'attachment-name';
   start: number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findNetwork, parseIp, parseNetwork, type Network } from './cidr.js';
+import { findNetwork, ipv4Breadth, parseIp, parseNetwork, type Network } from './cidr.js';
 
 function network(text: string): Network {
   const parsed = parseNetwork(text);
@@ -21,6 +21,18 @@ describe('CIDR networks', () => {
     expect(findNetwork([network('10.0.0.0/8')], '::ffff:10.9.8.7')).toBeDefined();
     expect(findNetwork([network('10.0.0.0/8')], '::FFFF:0a09:0807')).toBeDefined();
     expect(findNetwork([network('::ffff:0:0/96')], '10.9.8.7')).toBeDefined();
+  });
+
+  it('tells how many IPv4 clients a network holds, IPv4-mapped IPv6 networks included', () => {
+    expect(ipv4Breadth(network('10.0.0.0/8'))).toBe(8);
+    expect(ipv4Breadth(network('0.0.0.0/0'))).toBe(0);
+    expect(ipv4Breadth(network('::ffff:0:0/96'))).toBe(0);
+    expect(ipv4Breadth(network('::/80'))).toBe(0);
+    expect(ipv4Breadth(network('::/0'))).toBe(0);
+    expect(ipv4Breadth(network('::ffff:10.0.0.0/104'))).toBe(8);
+    expect(ipv4Breadth(network('::ffff:10.1.0.0/112'))).toBe(16);
+    expect(ipv4Breadth(network('2001:db8::/32'))).toBeNull();
+    expect(ipv4Breadth(network('::1'))).toBeNull();
   });
 
   it('matches IPv6 networks, with and without "::" compression', () => {

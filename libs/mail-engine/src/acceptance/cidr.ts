@@ -102,6 +102,21 @@ export function networkContains(network: Network, ip: { family: 4 | 6; value: bi
   return ip.value >> hostBits === network.base >> hostBits;
 }
 
+/**
+ * How wide `network` is in IPv4 terms: the prefix length of the IPv4 addresses it holds, or
+ * null when it holds none. An IPv6 network that contains the IPv4-mapped range
+ * (::ffff:0:0/96, which `networkContains` matches IPv4 clients against) holds every IPv4
+ * address (0), and one inside that range holds a /(prefix - 96).
+ */
+export function ipv4Breadth(network: Network): number | null {
+  if (network.family === 4) return network.prefix;
+  if (network.prefix <= 96) {
+    const hostBits = BigInt(128 - network.prefix);
+    return V4_MAPPED_PREFIX >> hostBits === network.base >> hostBits ? 0 : null;
+  }
+  return network.base >> 32n === 0xffffn ? network.prefix - 96 : null;
+}
+
 /** The first of `networks` that holds `clientIp`, or undefined (also for a missing or unparsable address). */
 export function findNetwork(networks: readonly Network[], clientIp: string | null | undefined): Network | undefined {
   if (!clientIp) return undefined;

@@ -1,8 +1,9 @@
 /**
- * Acceptance: the policies that let trusted senders and networks skip content refusals,
+ * Acceptance: the policies that let trusted senders and networks skip content refusals
+ * (each only those owned at its level or narrower: waivers.ts),
  * "send as" rights, and the quarantine of held messages.
  */
-export { parseNetwork, parseIp, networkContains, findNetwork, type Network } from './cidr.js';
+export { parseNetwork, parseIp, networkContains, findNetwork, ipv4Breadth, type Network } from './cidr.js';
 export { parseSenderPattern, senderMatches, senderParts, type SenderPattern } from './sender-patterns.js';
 export {
   resolveAcceptancePolicy,
@@ -14,6 +15,17 @@ export {
   type AcceptanceDecision,
   type PolicyLevelRef,
 } from './resolve-policy.js';
+export {
+  applicableWordLists,
+  covers,
+  ownerOfLevel,
+  waiverOf,
+  wordListOwners,
+  type ApplicableWordLists,
+  type RuleOwner,
+  type Waiver,
+  type WordListOwnerDb,
+} from './waivers.js';
 export { sendAsAllowed, type SendAsDb } from './send-as.js';
 export {
   PrismaQuarantine,

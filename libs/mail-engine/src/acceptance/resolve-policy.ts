@@ -2,8 +2,10 @@
  * The effective acceptance policy of one message for one recipient (ARCHITECTURE.md 3 and 5):
  * the AcceptancePolicy rows of every level that applies (server, each domain up the parent
  * chain, each group the account belongs to, the account) taken together. A whitelisted
- * sender or a trusted client network at ANY level skips the content refusals; the attachment
- * limit is the strictest (smallest) one set along the chain.
+ * sender or a trusted client network at a level is a waiver of that level: it skips the
+ * content rules owned at that level or narrower, never those of a wider level (see
+ * waivers.ts). The attachment limit is the strictest (smallest) one set along the chain
+ * that no waiver covers.
  *
  * Called per message and recipient, so both the level chain of a subject and the compiled
  * policies of a chain are cached for a few seconds (per database client, so test databases
@@ -13,6 +15,7 @@
 import type { PrismaClient } from '@schoolmail/prisma';
 import { findNetwork, parseNetwork, type Network } from './cidr.js';
 import { parseSenderPattern, senderMatches, senderParts, type SenderPattern } from './sender-patterns.js';
+import { ownerOfLevel, waiverOf, type Waiver } from './waivers.js';
 
 export type AcceptanceDb = Pick<PrismaClient, 'account' | 'domain' | 'acceptancePolicy'>;
 
@@ -28,19 +31,25 @@ export interface AcceptanceQuery {
 }
 
 export interface AcceptanceDecision {
+  /** Every content rule is waived: a waiver at the server level (staff's), which covers all. */
   skipContentChecks: boolean;
-  /** Why content checks are skipped, e.g. "whitelisted sender @partner.org at domain district1.k12.us". */
+  /** The widest waiver's reason, e.g. "whitelisted sender @partner.org at domain district1.k12.us". */
   reason?: string;
+  /** The levels whose policy trusts the client or whitelists the sender, widest first. */
+  waivers: Waiver[];
+  /** The strictest attachment limit that no waiver covers; null for none. */
   maxAttachmentKb: number | null;
 }
 
 export type PolicyLevelRef =
   | { level: 'server' }
-  | { level: 'domain'; id: number; name: string }
-  | { level: 'group'; id: number; address: string }
-  | { level: 'account'; id: number; address: string };
+  | { level: 'domain'; id: number; name: string; path: string }
+  /** `members`: the accounts of the message (recipient, authenticated sender) that belong to the group. */
+  | { level: 'group'; id: number; address: string; domainPath: string; members: number[] }
+  | { level: 'account'; id: number; address: string; domainPath: string };
 
 interface CompiledPolicy {
+  key: string;
   where: string;
   senders: SenderPattern[];
   networks: Network[];
@@ -51,6 +60,8 @@ const DEFAULT_TTL_MS = 5_000;
 const LEVEL_RANK = { server: 0, domain: 1, group: 2, account: 3 } as const;
 
 const keyOf = (ref: PolicyLevelRef) => (ref.level === 'server' ? 'server' : `${ref.level[0]}${ref.id}`);
+/** Parent domains before their sub-domains (a path has one more "/" per level). */
+const depthOf = (ref: PolicyLevelRef) => (ref.level === 'domain' ? ref.path.length - ref.path.replaceAll('/', '').length : 0);
 
 /** How a level reads in a decision's reason. */
 export function describeLevel(ref: PolicyLevelRef): string {
@@ -89,11 +100,11 @@ class TtlCache<V> {
   }
 }
 
-export function compilePolicy(where: string, row: { whitelistedSenders: string[]; trustedNetworks: string[]; maxAttachmentKb: number | null }): CompiledPolicy {
+export function compilePolicy(ref: PolicyLevelRef, row: { whitelistedSenders: string[]; trustedNetworks: string[]; maxAttachmentKb: number | null }): CompiledPolicy {
   // Rows are validated on the way in; anything unparsable (written around the API) is skipped.
   const senders = row.whitelistedSenders.map(parseSenderPattern).filter((p): p is SenderPattern => !('error' in p));
   const networks = row.trustedNetworks.map(parseNetwork).filter((n): n is Network => !('error' in n));
-  return { where, senders, networks, maxAttachmentKb: row.maxAttachmentKb };
+  return { key: keyOf(ref), where: describeLevel(ref), senders, networks, maxAttachmentKb: row.maxAttachmentKb };
 }
 
 export class AcceptancePolicyResolver {
@@ -114,24 +125,31 @@ export class AcceptancePolicyResolver {
   }
 
   async resolve(query: AcceptanceQuery): Promise<AcceptanceDecision> {
-    const compiled = await this.policiesOf(await this.levelsOf(query));
-    const maxima = compiled.map((p) => p.maxAttachmentKb).filter((kb): kb is number => kb !== null);
-    const maxAttachmentKb = maxima.length ? Math.min(...maxima) : null;
+    const levels = await this.levelsOf(query);
+    const compiled = await this.policiesOf(levels);
+    const refOf = new Map(levels.map((ref) => [keyOf(ref), ref]));
+    const sender = senderParts(query.sender);
+    // One waiver per level at most: its trusted network, else its whitelisted sender.
+    const waivers: Waiver[] = [];
     for (const policy of compiled) {
       const network = findNetwork(policy.networks, query.clientIp);
-      if (network) return { skipContentChecks: true, reason: `trusted network ${network.text} at ${policy.where}`, maxAttachmentKb };
+      const pattern = network || !sender ? undefined : policy.senders.find((p) => senderMatches(p, sender));
+      if (network) waivers.push({ at: refOf.get(policy.key)!, reason: `trusted network ${network.text} at ${policy.where}` });
+      else if (pattern) waivers.push({ at: refOf.get(policy.key)!, reason: `whitelisted sender ${pattern.text} at ${policy.where}` });
     }
-    const sender = senderParts(query.sender);
-    if (sender) {
-      for (const policy of compiled) {
-        const pattern = policy.senders.find((p) => senderMatches(p, sender));
-        if (pattern) return { skipContentChecks: true, reason: `whitelisted sender ${pattern.text} at ${policy.where}`, maxAttachmentKb };
-      }
-    }
-    return { skipContentChecks: false, maxAttachmentKb };
+    // A limit is a content rule of the level that set it: only a waiver at that level or wider lifts it.
+    const maxima = compiled
+      .filter((policy) => policy.maxAttachmentKb !== null && !waiverOf({ waivers }, ownerOfLevel(refOf.get(policy.key)!)))
+      .map((policy) => policy.maxAttachmentKb!);
+    const maxAttachmentKb = maxima.length ? Math.min(...maxima) : null;
+    const everything = waivers.find((waiver) => waiver.at.level === 'server');
+    return { skipContentChecks: everything !== undefined, reason: waivers[0]?.reason, waivers, maxAttachmentKb };
   }
 
-  /** Every level that applies to the message, widest first, each once. */
+  /**
+   * Every level that applies to the message, widest first, each once; a group names the
+   * accounts of the message that belong to it.
+   */
   async levelsOf(query: AcceptanceQuery): Promise<PolicyLevelRef[]> {
     const subjects: string[] = [];
     if (query.recipientAccountId != null) subjects.push(`a${query.recipientAccountId}`);
@@ -139,9 +157,15 @@ export class AcceptancePolicyResolver {
     if (query.recipientDomainId != null) subjects.push(`d${query.recipientDomainId}`);
     const byKey = new Map<string, PolicyLevelRef>([['server', { level: 'server' }]]);
     for (const subject of subjects) {
-      for (const ref of await this.chainOf(subject)) byKey.set(keyOf(ref), ref);
+      for (const ref of await this.chainOf(subject)) {
+        const key = keyOf(ref);
+        const seen = byKey.get(key);
+        // The same group reached from both the recipient and the sender: both are its members here.
+        if (seen?.level === 'group' && ref.level === 'group') byKey.set(key, { ...seen, members: [...new Set([...seen.members, ...ref.members])] });
+        else if (!seen) byKey.set(key, ref);
+      }
     }
-    return [...byKey.values()].sort((a, b) => LEVEL_RANK[a.level] - LEVEL_RANK[b.level]);
+    return [...byKey.values()].sort((a, b) => LEVEL_RANK[a.level] - LEVEL_RANK[b.level] || depthOf(a) - depthOf(b));
   }
 
   private async chainOf(subject: string): Promise<PolicyLevelRef[]> {
@@ -156,13 +180,20 @@ export class AcceptancePolicyResolver {
   private async accountChain(accountId: number): Promise<PolicyLevelRef[]> {
     const account = await this.db.account.findUnique({
       where: { id: accountId },
-      select: { id: true, address: true, domain: { select: { path: true } }, groupMemberships: { select: { group: { select: { id: true, address: true } } } } },
+      select: {
+        id: true,
+        address: true,
+        domain: { select: { path: true } },
+        groupMemberships: { select: { group: { select: { id: true, address: true, domain: { select: { path: true } } } } } },
+      },
     });
     if (!account) return [];
     return [
       ...(await this.domainsOfPath(account.domain.path)),
-      ...account.groupMemberships.map(({ group }): PolicyLevelRef => ({ level: 'group', id: group.id, address: group.address })),
-      { level: 'account', id: account.id, address: account.address },
+      ...account.groupMemberships.map(
+        ({ group }): PolicyLevelRef => ({ level: 'group', id: group.id, address: group.address, domainPath: group.domain.path, members: [account.id] }),
+      ),
+      { level: 'account', id: account.id, address: account.address, domainPath: account.domain.path },
     ];
   }
 
@@ -173,9 +204,9 @@ export class AcceptancePolicyResolver {
 
   private async domainsOfPath(path: string): Promise<PolicyLevelRef[]> {
     const ids = path.split('/').filter(Boolean).map(Number);
-    const rows = await this.db.domain.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } });
-    const nameById = new Map(rows.map((row) => [row.id, row.name]));
-    return ids.filter((id) => nameById.has(id)).map((id) => ({ level: 'domain', id, name: nameById.get(id)! }));
+    const rows = await this.db.domain.findMany({ where: { id: { in: ids } }, select: { id: true, name: true, path: true } });
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return ids.filter((id) => byId.has(id)).map((id) => ({ level: 'domain', id, name: byId.get(id)!.name, path: byId.get(id)!.path }));
   }
 
   private async policiesOf(levels: PolicyLevelRef[]): Promise<CompiledPolicy[]> {
@@ -201,7 +232,7 @@ export class AcceptancePolicyResolver {
       );
     const compiled = levels.flatMap((ref) => {
       const row = rowOf(ref);
-      return row ? [compilePolicy(describeLevel(ref), row)] : [];
+      return row ? [compilePolicy(ref, row)] : [];
     });
     this.policies.set(key, compiled);
     return compiled;

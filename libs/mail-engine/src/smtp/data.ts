@@ -3,15 +3,18 @@
  * members that cannot receive skipped) and how big it may be (the smallest maximum of the
  * authenticated sender's and every local recipient's class of service: 552 5.3.4). After
  * reading: loop detection (more than 25 Received headers: 554 5.4.6), then the content
- * checks, which whitelisted senders and trusted networks skip (acceptance policies): the
- * attachment limit (552 5.3.4) and the word lists: the inbound lists of each local recipient
- * and the outbound lists of an authenticated sender. The strictest action wins per
- * recipient; `reject` refuses the whole message (550 5.7.1, naming no word).
+ * checks: the attachment limit (552 5.3.4) and the word lists: the inbound lists of each
+ * local recipient and the outbound lists of an authenticated sender. A whitelisted sender or
+ * trusted network of an acceptance policy skips only the rules owned at its level or
+ * narrower (acceptance/waivers.ts): a district's policy never skips the system lists. The
+ * strictest action wins per recipient; `reject` refuses the whole message (550 5.7.1,
+ * naming no word).
  */
 import type { SMTPServerSession } from 'smtp-server';
 import { resolveAcceptancePolicy, type AcceptanceDecision } from '../acceptance/resolve-policy.js';
+import { applicableWordLists } from '../acceptance/waivers.js';
 import { extractScannableText } from '../mime/extract.js';
-import { appliesTo, strictestAction, type MailDirection, type MatchedList, type ScannableText, type WordListAction, type WordListMatch, type WordListScanResult } from '../policy/types.js';
+import { strictestAction, type MailDirection, type MatchedList, type ScannableText, type WordListAction, type WordListMatch, type WordListScanResult } from '../policy/types.js';
 import { largestAttachmentBytes } from './attachments.js';
 import { stateOf, userOf, type PipelineContext } from './context.js';
 import { countReceived } from './headers.js';
@@ -84,7 +87,16 @@ function combine(results: Array<WordListScanResult | null>): Verdict {
   return { action, lists: found.flatMap((r) => r.verdict.lists), matches: found.flatMap((r) => r.matches) };
 }
 
-const listsFor = (mailbox: MailboxInfo, direction: MailDirection) => mailbox.wordLists.filter((list) => appliesTo(list, direction)).map((list) => list.id);
+const listsFor = async (ctx: PipelineContext, mailbox: MailboxInfo, direction: MailDirection, decision: AcceptanceDecision) =>
+  (await applicableWordLists(ctx.db, mailbox.wordLists, direction, decision)).apply.map((list) => list.id);
+
+/** A client the engine's own configuration trusts (SCHOOLMAIL_TRUSTED_NETWORKS): everything is waived, as by staff. */
+const TRUSTED_BY_CONFIG: AcceptanceDecision = {
+  skipContentChecks: true,
+  reason: 'trusted network of the engine configuration',
+  waivers: [{ at: { level: 'server' }, reason: 'trusted network of the engine configuration' }],
+  maxAttachmentKb: null,
+};
 
 export async function checkContent(ctx: PipelineContext, trusted: TrustedClients, session: SMTPServerSession, plan: DeliveryPlan, raw: Buffer): Promise<ContentDecision> {
   const state = stateOf(session);
@@ -94,16 +106,16 @@ export async function checkContent(ctx: PipelineContext, trusted: TrustedClients
 
   const trustedClient = trusted.byConfig(state.clientIp);
   const query = { clientIp: state.clientIp, sender: transaction.sender, senderAccountId: user?.accountId ?? null };
-  const skip: AcceptanceDecision = { skipContentChecks: true, maxAttachmentKb: null };
   const [senderPolicy, localPolicies] = trustedClient
-    ? [skip, plan.local.map(() => skip)]
+    ? [TRUSTED_BY_CONFIG, plan.local.map(() => TRUSTED_BY_CONFIG)]
     : await Promise.all([
         resolveAcceptancePolicy(ctx.db, query),
         Promise.all(plan.local.map((mailbox) => resolveAcceptancePolicy(ctx.db, { ...query, recipientAccountId: mailbox.accountId }))),
       ]);
 
-  const applicable = [...localPolicies, ...(plan.remote.length ? [senderPolicy] : [])].filter((p) => !p.skipContentChecks);
-  const limits = applicable.map((p) => p.maxAttachmentKb).filter((kb): kb is number => kb !== null);
+  // Each decision's limit is already the strictest one that no waiver of it covers.
+  const decisions = [...localPolicies, ...(plan.remote.length ? [senderPolicy] : [])];
+  const limits = decisions.map((p) => p.maxAttachmentKb).filter((kb): kb is number => kb !== null);
   if (limits.length) {
     const maxKb = Math.min(...limits);
     if ((await largestAttachmentBytes(raw)) > maxKb * 1024) throw refuse.attachmentTooBig(maxKb);
@@ -122,11 +134,10 @@ export async function checkContent(ctx: PipelineContext, trusted: TrustedClients
     return result;
   };
 
-  const outbound =
-    transaction.senderMailbox && !senderPolicy.skipContentChecks ? await scan(listsFor(transaction.senderMailbox, 'outbound'), 'outbound') : null;
+  const outbound = transaction.senderMailbox ? await scan(await listsFor(ctx, transaction.senderMailbox, 'outbound', senderPolicy), 'outbound') : null;
   const local = await Promise.all(
     plan.local.map(async (mailbox, i) => {
-      const inbound = localPolicies[i]!.skipContentChecks ? null : await scan(listsFor(mailbox, 'inbound'), 'inbound');
+      const inbound = await scan(await listsFor(ctx, mailbox, 'inbound', localPolicies[i]!), 'inbound');
       return { mailbox, verdict: combine([outbound, inbound]) };
     }),
   );
