@@ -1,5 +1,6 @@
 import { DEFAULT_FOLDERS, newUidValidity } from '@schoolmail/mail-engine';
 import { classOfServiceNamed } from '../classes-of-service/class-of-service.lookup.js';
+import { refusalsAt } from '../classes-of-service/class-of-service.assignment.js';
 import { Inject, Injectable } from '@nestjs/common';
 import { accessibleBy, ForbiddenError, probeAt } from '@schoolmail/rbac';
 import type { Service } from '@schoolmail/prisma';
@@ -76,7 +77,7 @@ export class AccountsBulkService {
     };
     const pending = this.validateRows(accounts, domain.name, fail);
     await this.refuseTakenAddresses(pending, fail);
-    const classIds = await this.resolveClasses(actor, pending, domain.path, fail);
+    const classIds = await this.resolveClasses(actor, pending, domain, fail);
     const valid = pending.filter((row) => results[row.index] === undefined);
 
     const failedCount = accounts.length - valid.length;
@@ -151,25 +152,36 @@ export class AccountsBulkService {
   /**
    * The classes of service the rows name, looked up as usableClassOfService does (case-
    * insensitive names, readable by the actor, a district's own class only inside the
-   * district), in one query for the whole batch.
+   * district), in one query for the whole batch; a class beyond the limits of the domain
+   * fails its rows as assertAssignable says.
    */
-  private async resolveClasses(actor: Actor, rows: PendingRow[], domainPath: string, fail: (i: number, a: string | null, f: string, m: string, c?: ErrorCode) => void) {
+  private async resolveClasses(
+    actor: Actor,
+    rows: PendingRow[],
+    domain: { name: string; path: string },
+    fail: (i: number, a: string | null, f: string, m: string, c?: ErrorCode) => void,
+  ) {
     const names = [...new Set(rows.map((row) => row.input.classOfService).filter((name): name is string => name !== undefined))];
     const found = names.length
       ? await this.prisma.classOfService.findMany({
           where: { AND: [accessibleBy(actor.ability, 'read').ClassOfService, { OR: names.map(classOfServiceNamed) }] },
-          select: { id: true, name: true, domain: { select: { path: true } } },
+          include: { domain: { select: { path: true } } },
         })
       : [];
-    const usable = found.filter((c) => !c.domain || domainPath.startsWith(c.domain.path));
+    const usable = found.filter((c) => !c.domain || domain.path.startsWith(c.domain.path));
+    const refused = await refusalsAt(this.prisma, actor, usable, { kind: 'account', name: domain.name, domain, classOfServiceId: null });
     const idByName = new Map<string, number>();
+    const refusalByName = new Map<string, string>();
     for (const name of names) {
       const match = usable.find((c) => c.name.toLowerCase() === name.trim().toLowerCase());
-      if (match) idByName.set(name, match.id);
+      const refusal = match && refused.get(match.id);
+      if (refusal) refusalByName.set(name, refusal.extra.errors!.map((e) => e.message).join('; '));
+      else if (match) idByName.set(name, match.id);
     }
     for (const row of rows) {
       const name = row.input.classOfService;
-      if (name !== undefined && !idByName.has(name)) fail(row.index, row.address, 'classOfService', `unknown class of service "${name}"`);
+      if (name === undefined || idByName.has(name)) continue;
+      fail(row.index, row.address, 'classOfService', refusalByName.get(name) ?? `unknown class of service "${name}"`);
     }
     return idByName;
   }

@@ -7,6 +7,7 @@ import { AppError } from '../common/errors.js';
 import { mailAddress, parseInput } from '../common/validation.js';
 import { scopeOf } from '../auth/principals.js';
 import { classOfServiceNamed } from '../classes-of-service/class-of-service.lookup.js';
+import { refusalsAt, type AssignableClass } from '../classes-of-service/class-of-service.assignment.js';
 import { ownerDomainFor } from '../webhooks/owner-scope.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import { JobRunner, type JobContext } from '../jobs/job-runner.js';
@@ -31,11 +32,7 @@ interface ImportParams {
   csvSealed: string;
 }
 
-interface ClassInfo {
-  name: string;
-  mailboxQuotaMb: number;
-  domainPath: string | null;
-}
+type ClassInfo = AssignableClass & { domainPath: string | null };
 
 /** A row ready for a domain's bulk call, or already refused. */
 interface PreparedRow {
@@ -168,13 +165,17 @@ export class AccountsImportService implements OnModuleInit {
       (await this.prisma.address.findMany({ where: { address: { in: candidates.map((row) => row.address!) } }, select: { address: true, kind: true } })).map((t) => [t.address, t.kind]),
     );
     const domains = await this.visibleDomains(actor, [...new Set(candidates.map((row) => row.domain!))]);
+    const refusedIn = await this.classRefusals(actor, [...domains.values()], classes);
     for (const row of candidates) {
       const domain = domains.get(row.domain!)!;
       const parsed = createAccountInput.safeParse(row.account);
+      const klass = parsed.success && parsed.data.classOfService ? usableClass(classes, parsed.data.classOfService, domain.path) : undefined;
+      const refusal = klass && refusedIn.get(domain.name)?.get(klass.id);
       if (!actor.ability.can('create', probeAt('Account', scopeOf(domain)!))) row.error = { field: 'address', reason: `you may not create mailboxes in ${domain.name}` };
       else if (!parsed.success) row.error = { field: csvField(parsed.error.issues[0]!.path.join('.') || 'address'), reason: parsed.error.issues[0]!.message };
       else if (taken.has(row.address!)) row.error = { field: 'address', reason: alreadyUsedBy(row.address!, taken.get(row.address!)!) };
-      else if (parsed.data.classOfService && !usableClass(classes, parsed.data.classOfService, domain.path)) row.error = { field: 'classOfService', reason: `unknown class of service "${parsed.data.classOfService}"` };
+      else if (parsed.data.classOfService && !klass) row.error = { field: 'classOfService', reason: `unknown class of service "${parsed.data.classOfService}"` };
+      else if (refusal) row.error = { field: 'classOfService', reason: refusal.extra.errors!.map((e) => e.message).join('; ') };
       else {
         try {
           addressIn(parsed.data.localPart, domain.name);
@@ -198,9 +199,19 @@ export class AccountsImportService implements OnModuleInit {
     if (names.length === 0) return [];
     const found = await this.prisma.classOfService.findMany({
       where: { AND: [accessibleBy(actor.ability, 'read').ClassOfService, { OR: names.map(classOfServiceNamed) }] },
-      select: { name: true, mailboxQuotaMb: true, domain: { select: { path: true } } },
+      include: { domain: { select: { path: true } } },
     });
-    return found.map((c) => ({ name: c.name, mailboxQuotaMb: c.mailboxQuotaMb, domainPath: c.domain?.path ?? null }));
+    return found.map(({ domain, ...c }) => ({ ...c, domainPath: domain?.path ?? null }));
+  }
+
+  /** Per domain, the named classes its accounts may not get for the bounds there (as the bulk use case refuses them). */
+  private async classRefusals(actor: Actor, domains: DomainInfo[], classes: ClassInfo[]) {
+    const refusals = new Map<string, Map<number, AppError>>();
+    for (const domain of domains) {
+      const usable = classes.filter((c) => !c.domainPath || domain.path.startsWith(c.domainPath));
+      refusals.set(domain.name, await refusalsAt(this.prisma, actor, usable, { kind: 'account', name: domain.name, domain, classOfServiceId: null }));
+    }
+    return refusals;
   }
 }
 

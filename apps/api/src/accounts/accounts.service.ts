@@ -12,6 +12,7 @@ import { assertVersion } from '../common/etag.js';
 import { saveToggles } from '../service-toggles/service-toggles.js';
 import { ensureDefaultFolders } from '@schoolmail/mail-engine';
 import { usableClassOfService } from '../classes-of-service/class-of-service.lookup.js';
+import { assertAssignable } from '../classes-of-service/class-of-service.assignment.js';
 import { alreadyUsedBy, claimAddress, releaseAddress } from '../addresses/address-registry.js';
 import { hashPassword, schemeOf, verifyPassword } from '@schoolmail/mail-engine';
 import { scopeOf } from '../auth/principals.js';
@@ -53,6 +54,7 @@ export class AccountsService {
       ForbiddenError.from(actor.ability).throwUnlessCan('create', probeAt('Account', scopeOf(domain)!));
       const address = addressIn(input.localPart, domain.name);
       const classOfService = input.classOfService ? await usableClassOfService(tx, actor.ability, input.classOfService, 'classOfService', domain.path) : null;
+      await assertAssignable(tx, actor, classOfService, { kind: 'account', name: address, domain, classOfServiceId: null });
       await claimAddress(tx, address, 'account', domain.id);
       const created = await tx.account.create({
         data: {
@@ -136,7 +138,9 @@ export class AccountsService {
       if (input.displayName !== undefined) data.displayName = input.displayName;
       if (input.status) data.status = input.status;
       if (input.classOfService !== undefined) {
-        data.classOfServiceId = input.classOfService === null ? null : (await usableClassOfService(tx, actor.ability, input.classOfService, 'classOfService', row.domain.path)).id;
+        const classOfService = input.classOfService === null ? null : await usableClassOfService(tx, actor.ability, input.classOfService, 'classOfService', row.domain.path);
+        await assertAssignable(tx, actor, classOfService, { kind: 'account', name: row.address, domain: row.domain, classOfServiceId: row.classOfServiceId });
+        data.classOfServiceId = classOfService?.id ?? null;
       }
       const updated = await tx.account.updateMany({ where: { id: row.id, version: row.version }, data });
       if (updated.count === 0) throw new AppError('PRECONDITION_FAILED', 'the account changed while this update ran; read it again and retry');

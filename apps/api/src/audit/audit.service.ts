@@ -6,7 +6,10 @@ import { PRISMA, type Database, type Tx } from '../database/database.js';
 import { keyset, pageQuery } from '../common/pagination.js';
 import { parseInput } from '../common/validation.js';
 import { AppError } from '../common/errors.js';
-import { publishAuditEvent } from '../webhooks/audit-events.js';
+import { publishAuditEvent, publishAuditEvents } from '../webhooks/audit-events.js';
+
+/** Audit rows written per INSERT by `recordMany`. */
+const AUDIT_CHUNK = 1_000;
 
 export interface AuditEntry {
   action: string;
@@ -74,6 +77,38 @@ export class AuditService {
     });
     // Webhook outbox, in this same transaction: an event goes out only if the change commits.
     await publishAuditEvent(tx, actor, snapshot);
+  }
+
+  /**
+   * Records many successful writes of one transaction (e.g. a domain deleted with its content)
+   * as `record` would, one row each, in one INSERT per AUDIT_CHUNK entries; their webhook
+   * events go out in one INSERT per event and domain.
+   */
+  async recordMany(tx: Tx, actor: Actor, entries: AuditEntry[]) {
+    if (entries.length === 0) return;
+    const snapshots = entries.map((entry) => ({ ...entry, before: auditSnapshot(entry.before), after: auditSnapshot(entry.after) }));
+    const who = actorIdentity(actor);
+    const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
+    const at = new Date();
+    for (let i = 0; i < snapshots.length; i += AUDIT_CHUNK) {
+      const chunk = snapshots.slice(i, i + AUDIT_CHUNK);
+      const column = <T>(pick: (entry: (typeof chunk)[number]) => T) => chunk.map(pick);
+      await tx.$executeRaw`
+        INSERT INTO "AuditEvent" (at, "actorType", "actorId", "actorName", role, interface, "clientIp", action, "subjectType", "subjectId", "domainId", "domainPath", before, after)
+        SELECT ${at}::timestamp, ${who.actorType}::text, ${who.actorId}::text, ${who.actorName}::text, ${who.role}::text, ${who.interface}::text, ${who.clientIp}::text,
+          e.action, e.subject_type, e.subject_id, e.domain_id, e.domain_path, e.before::jsonb, e.after::jsonb
+        FROM unnest(
+          ${column((e) => e.action)}::text[],
+          ${column((e) => e.subjectType)}::text[],
+          ${column((e) => (e.subjectId == null ? null : String(e.subjectId)))}::text[],
+          ${column((e) => e.domain?.id ?? null)}::int[],
+          ${column((e) => e.domain?.path ?? null)}::text[],
+          ${column((e) => json(e.before))}::text[],
+          ${column((e) => json(e.after))}::text[]
+        ) WITH ORDINALITY AS e(action, subject_type, subject_id, domain_id, domain_path, before, after, n)
+        ORDER BY e.n`;
+    }
+    await publishAuditEvents(tx, actor, snapshots);
   }
 
   /** Records a refused attempt (there is no transaction to join: nothing was written). */

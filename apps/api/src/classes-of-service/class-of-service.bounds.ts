@@ -1,5 +1,5 @@
 import type { ClassOfService } from '@schoolmail/prisma';
-import type { Tx } from '../database/database.js';
+import type { Database, Tx } from '../database/database.js';
 import { AppError, type FieldError } from '../common/errors.js';
 import { SERVICES } from '../common/validation.js';
 
@@ -12,7 +12,7 @@ export type ClassValues = Pick<
  * The class of service that bounds a district's own classes: the one assigned to the owner
  * domain, or else to its nearest ancestor that has one (the level above in the settings chain).
  */
-export async function boundingClass(tx: Tx, owner: { path: string }, selfId?: number) {
+export async function boundingClass(tx: Database | Tx, owner: { path: string }, selfId?: number) {
   const lineage = owner.path.split('/').filter(Boolean).map(Number);
   const nearest = await tx.domain.findFirst({
     // A district's class assigned to the district itself is bounded by the level above, not by itself.
@@ -30,7 +30,13 @@ export type Bounds = Awaited<ReturnType<typeof boundingClass>>;
  * and each service only where, the bounding class allows. 400 naming every field over the limit.
  */
 export function assertWithinBounds(bounds: Bounds, values: ClassValues) {
-  if (!bounds) return;
+  const errors = outOfBounds(bounds, values);
+  if (errors.length) throw new AppError('BAD_USER_INPUT', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });
+}
+
+/** What of `values` goes beyond the bounding class, one entry per field (none: within bounds). */
+export function outOfBounds(bounds: Bounds, values: ClassValues): FieldError[] {
+  if (!bounds) return [];
   const { bound, domain } = bounds;
   const source = `class of service "${bound.name}" assigned to ${domain}`;
   const errors: FieldError[] = [];
@@ -43,5 +49,5 @@ export function assertWithinBounds(bounds: Bounds, values: ClassValues) {
   for (const service of SERVICES) {
     if (values[service] && !bound[service]) errors.push({ field: `services.${service}`, message: `cannot be on: ${source} switches it off` });
   }
-  if (errors.length) throw new AppError('BAD_USER_INPUT', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });
+  return errors;
 }

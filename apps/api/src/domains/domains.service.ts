@@ -11,7 +11,11 @@ import { keyset } from '../common/pagination.js';
 import { assertVersion } from '../common/etag.js';
 import { saveToggles, servicesOf } from '../service-toggles/service-toggles.js';
 import { usableClassOfService } from '../classes-of-service/class-of-service.lookup.js';
+import { assertAssignable } from '../classes-of-service/class-of-service.assignment.js';
 import { createDomainInput, listDomainsQuery, updateDomainInput } from './domain.schemas.js';
+import { DOMAIN_PATHS_JOB, queueDomainPathSweep, unsafeRewriteDomainPaths } from './domain-paths.js';
+import { deleteDomainContent } from './domain-content.js';
+import { DirectoryProvisioning } from '../ldap/directory-provisioning.js';
 
 export const domainInclude = {
   parent: { select: { name: true } },
@@ -19,6 +23,9 @@ export const domainInclude = {
   serviceToggles: true,
 } satisfies Prisma.DomainInclude;
 export type DomainRow = Prisma.DomainGetPayload<{ include: typeof domainInclude }>;
+
+/** A force delete removes a whole subtree's mailboxes, each with its directory entry when provisioned. */
+const REMOVE_TIMEOUT_MS = 120_000;
 
 export function presentDomain(row: DomainRow) {
   return {
@@ -57,6 +64,7 @@ export class DomainsService {
   constructor(
     @Inject(PRISMA) private readonly prisma: Database,
     private readonly audit: AuditService,
+    private readonly provisioning: DirectoryProvisioning,
   ) {}
 
   async create(actor: Actor, rawInput: unknown) {
@@ -73,6 +81,8 @@ export class DomainsService {
       if (await tx.domain.findUnique({ where: { name: input.name } })) throw AppError.conflict(`domain ${input.name} already exists`, 'name');
       const newPath = `${parent?.path ?? '/'}new/`;
       const classOfService = input.classOfService ? await usableClassOfService(tx, actor.ability, input.classOfService, 'classOfService', newPath) : null;
+      const place = { kind: 'domain', name: input.name, path: newPath, depth: (parent?.depth ?? -1) + 1, classOfServiceId: null, created: true } as const;
+      await assertAssignable(tx, actor, classOfService, place);
       const created = await tx.domain.create({
         data: {
           name: input.name,
@@ -123,7 +133,9 @@ export class DomainsService {
       const before = presentDomain(row);
       const data: Prisma.DomainUncheckedUpdateInput = { version: { increment: 1 } };
       if (input.classOfService !== undefined) {
-        data.classOfServiceId = input.classOfService === null ? null : (await usableClassOfService(tx, actor.ability, input.classOfService, 'classOfService', row.path)).id;
+        const classOfService = input.classOfService === null ? null : await usableClassOfService(tx, actor.ability, input.classOfService, 'classOfService', row.path);
+        await assertAssignable(tx, actor, classOfService, { kind: 'domain', name: row.name, path: row.path, depth: row.depth, classOfServiceId: row.classOfServiceId });
+        data.classOfServiceId = classOfService?.id ?? null;
       }
       if (input.status) data.status = input.status;
       if (input.branding) {
@@ -131,7 +143,7 @@ export class DomainsService {
         if (input.branding.primaryColor !== undefined) data.brandPrimaryColor = input.branding.primaryColor;
         if (input.branding.accentColor !== undefined) data.brandAccentColor = input.branding.accentColor;
       }
-      if (input.parent !== undefined) await this.moveUnder(tx, actor.ability, row, input.parent);
+      if (input.parent !== undefined) await this.moveUnder(tx, actor, row, input.parent);
       const updated = await tx.domain.updateMany({ where: { id: row.id, version: row.version }, data });
       if (updated.count === 0) throw new AppError('PRECONDITION_FAILED', 'the domain changed while this update ran; read it again and retry');
       await saveToggles(tx, { domainId: row.id }, input.services, actor.principal.name);
@@ -141,35 +153,45 @@ export class DomainsService {
     });
   }
 
-  /** Re-parents a domain: refuses cycles, then rewrites the paths of its whole subtree. */
-  private async moveUnder(tx: Tx, ability: AppAbility, row: DomainRow, parentName: string | null) {
-    const parent = parentName === null ? null : await visibleDomain(tx, ability, parentName).catch(() => {
+  /**
+   * Re-parents a domain: refuses cycles, then rewrites the paths of its whole subtree, and
+   * every copy of them that scoping reads (quarantine, queue, mail events, audit: see
+   * domain-paths.ts), so its mail is filed under its new place in this same transaction.
+   */
+  private async moveUnder(tx: Tx, actor: Actor, row: DomainRow, parentName: string | null) {
+    const parent = parentName === null ? null : await visibleDomain(tx, actor.ability, parentName).catch(() => {
       throw AppError.invalid('parent', `unknown domain "${parentName}"`);
     });
     if (parent && parent.path.startsWith(row.path)) {
       throw AppError.invalid('parent', `${parentName} is ${row.name} itself or one of its sub-domains: that would make a cycle`);
     }
     const newPath = `${parent?.path ?? '/'}${row.id}/`;
-    ForbiddenError.from(ability).throwUnlessCan('create', subject('Domain', { path: `${newPath}`, depth: (parent?.depth ?? -1) + 1 } as never));
+    ForbiddenError.from(actor.ability).throwUnlessCan('create', subject('Domain', { path: `${newPath}`, depth: (parent?.depth ?? -1) + 1 } as never));
+    if (newPath === row.path) return;
     const depthDelta = (parent ? parent.depth + 1 : 0) - row.depth;
     await tx.$executeRaw`
       UPDATE "Domain" SET path = ${newPath} || substr(path, ${row.path.length + 1}), depth = depth + ${depthDelta}
       WHERE path LIKE ${row.path.replace(/[\\%_]/g, '\\$&') + '%'}`;
-    await tx.$executeRaw`
-      UPDATE "AuditEvent" SET "domainPath" = ${newPath} || substr("domainPath", ${row.path.length + 1})
-      WHERE "domainPath" LIKE ${row.path.replace(/[\\%_]/g, '\\$&') + '%'}`;
+    await unsafeRewriteDomainPaths(tx, row.path, newPath);
     await tx.domain.update({ where: { id: row.id }, data: { parentId: parent?.id ?? null } });
+    const moved = { id: row.id, path: newPath };
+    const jobId = await queueDomainPathSweep(tx, actor, moved, row.path);
+    await this.audit.record(tx, actor, { action: 'job.create', subjectType: 'Job', subjectId: jobId, domain: moved, after: { id: jobId, kind: DOMAIN_PATHS_JOB, domain: row.name, from: row.path, to: newPath } });
   }
 
   /**
    * Deletes a domain. One that still holds accounts or sub-domains answers 409, unless
-   * staff asks for `force`, which removes the whole subtree with its mailboxes.
+   * staff asks for `force`, which removes the whole subtree with its mailboxes. Everything
+   * removed goes as its single delete would: directory entries of a provisioning domain in
+   * the same operation (a refusal rolls it all back), one audit entry and webhook event each.
    */
   async remove(actor: Actor, name: string, force = false) {
-    await this.prisma.$transaction(async (tx) => {
+    // A district's worth of mailboxes, each with a directory round trip or two.
+    const options = { timeout: REMOVE_TIMEOUT_MS, maxWait: 30_000 };
+    await this.provisioning.transaction(async (tx, directory) => {
       const row = await visibleDomain(tx, actor.ability, name);
       ForbiddenError.from(actor.ability).throwUnlessCan('delete', subject('Domain', row));
-      const subtree = await tx.domain.findMany({ where: { path: { startsWith: row.path } }, select: { id: true }, orderBy: { depth: 'desc' } });
+      const subtree = await tx.domain.findMany({ where: { path: { startsWith: row.path } }, include: domainInclude, orderBy: { depth: 'desc' } });
       const ids = subtree.map((d) => d.id);
       const accounts = await tx.account.count({ where: { domainId: { in: ids } } });
       if ((accounts > 0 || ids.length > 1) && !force) {
@@ -179,13 +201,16 @@ export class DomainsService {
       }
       if (force && !actor.ability.can('manage', 'all')) throw new AppError('FORBIDDEN', 'only platform staff may force the deletion of a domain with its content');
       const inSubtree = { domainId: { in: ids } };
-      await tx.account.deleteMany({ where: inSubtree });
-      await tx.alias.deleteMany({ where: inSubtree });
-      await tx.mailingList.deleteMany({ where: inSubtree });
-      await tx.group.deleteMany({ where: inSubtree });
+      // Each account, alias, list and group goes as if deleted alone: directory entry, audit, webhook.
+      const removed = await deleteDomainContent(tx, directory, ids);
       await tx.domain.updateMany({ where: { id: { in: ids } }, data: { classOfServiceId: null } });
       await tx.classOfService.deleteMany({ where: inSubtree });
       for (const id of ids) await tx.domain.delete({ where: { id } });
+      const subDomains = subtree.filter((d) => d.id !== row.id);
+      await this.audit.recordMany(tx, actor, [
+        ...removed,
+        ...subDomains.map((d) => ({ action: 'domain.delete', subjectType: 'Domain', subjectId: d.name, domain: d, before: presentDomain(d) })),
+      ]);
       await this.audit.record(tx, actor, {
         action: 'domain.delete',
         subjectType: 'Domain',
@@ -193,6 +218,6 @@ export class DomainsService {
         domain: row,
         before: { ...presentDomain(row), removedAccounts: accounts, removedSubdomains: ids.length - 1 },
       });
-    });
+    }, options);
   }
 }

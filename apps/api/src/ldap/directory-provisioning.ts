@@ -162,7 +162,25 @@ export class DirectoryWrites {
   /** Deletes the entry; the undo adds it back with every attribute it had. A missing entry is already the wanted state. */
   async accountDeleted(account: AccountFields) {
     const target = await this.target(account.domainId);
-    if (!target) return;
+    if (target) await this.entryDeleted(target, account);
+  }
+
+  /**
+   * The accounts of one call (a domain deleted with its content, sub-domains included): each
+   * entry as `accountDeleted` would, the source of each domain looked up once. All-or-nothing
+   * like the transaction: the first failure rolls it back and the entries removed before it
+   * are added back.
+   */
+  async accountsDeleted(accounts: AccountFields[]) {
+    const targets = new Map<number, Target | null>();
+    for (const account of accounts) {
+      if (!targets.has(account.domainId)) targets.set(account.domainId, await this.target(account.domainId));
+      const target = targets.get(account.domainId);
+      if (target) await this.entryDeleted(target, account);
+    }
+  }
+
+  private async entryDeleted(target: Target, account: AccountFields) {
     const dn = account.ldapDn ?? dnOf(target.layout, provisionedAccount(account));
     const entry = await target.admin.read(dn, ['*']);
     if (!entry) return;

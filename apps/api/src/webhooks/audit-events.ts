@@ -44,22 +44,57 @@ const EVENT_OF_ACTION: Record<string, WebhookEvent> = {
   'group.delete': 'group.deleted',
 };
 
+/** Deliveries queued per INSERT when many entries are published at once. */
+const PUBLISH_CHUNK = 1_000;
+
+function commonPart(actor: Actor, entry: AuditEntry) {
+  return {
+    actor: { type: actor.principal.kind, name: actor.principal.name, interface: actor.interface },
+    domain: (entry.domain as { name?: string } | null | undefined)?.name ?? null,
+  };
+}
+
+function payloadOf(actor: Actor, entry: AuditEntry) {
+  const subject = { type: entry.subjectType, id: entry.subjectId == null ? null : String(entry.subjectId) };
+  return { ...commonPart(actor, entry), subject, before: entry.before ?? null, after: entry.after ?? null };
+}
+
 /** `entry.before` / `entry.after` are the audit snapshots (JSON-safe, secrets redacted). */
 export async function publishAuditEvent(tx: Tx, actor: Actor, entry: AuditEntry) {
   const event = EVENT_OF_ACTION[entry.action];
   if (!event) return;
-  const common = {
-    actor: { type: actor.principal.kind, name: actor.principal.name, interface: actor.interface },
-    domain: (entry.domain as { name?: string } | null | undefined)?.name ?? null,
-  };
   const domainPath = entry.domain?.path ?? null;
   if (entry.action === 'account.bulk-create') {
     // One event per mailbox, as if each had been created alone.
+    const common = commonPart(actor, entry);
     const addresses = (entry.after as { addresses?: string[] } | null)?.addresses ?? [];
     const perAccount = addresses.map((address) => ({ ...common, subject: { type: 'Account', id: address }, before: null, after: { address } }));
     if (perAccount.length) await enqueueWebhookEvent(tx, event, perAccount, domainPath);
     return;
   }
-  const subject = { type: entry.subjectType, id: entry.subjectId == null ? null : String(entry.subjectId) };
-  await enqueueWebhookEvent(tx, event, { ...common, subject, before: entry.before ?? null, after: entry.after ?? null }, domainPath);
+  await enqueueWebhookEvent(tx, event, payloadOf(actor, entry), domainPath);
+}
+
+/**
+ * Many entries of one transaction (e.g. a domain deleted with its content): the events and
+ * payloads `publishAuditEvent` would queue for each, in one INSERT per event and domain.
+ */
+export async function publishAuditEvents(tx: Tx, actor: Actor, entries: AuditEntry[]) {
+  const batches = new Map<string, { event: WebhookEvent; domainPath: string | null; data: unknown[] }>();
+  for (const entry of entries) {
+    const event = EVENT_OF_ACTION[entry.action];
+    if (!event) continue;
+    if (entry.action === 'account.bulk-create') {
+      await publishAuditEvent(tx, actor, entry);
+      continue;
+    }
+    const domainPath = entry.domain?.path ?? null;
+    const key = `${event} ${domainPath ?? ''}`;
+    let batch = batches.get(key);
+    if (!batch) batches.set(key, (batch = { event, domainPath, data: [] }));
+    batch.data.push(payloadOf(actor, entry));
+  }
+  for (const { event, domainPath, data } of batches.values()) {
+    for (let i = 0; i < data.length; i += PUBLISH_CHUNK) await enqueueWebhookEvent(tx, event, data.slice(i, i + PUBLISH_CHUNK), domainPath);
+  }
 }
