@@ -30,6 +30,7 @@ import { OrphanFiles } from './smtp/orphans.js';
 import type { PipelineContext } from './smtp/context.js';
 import { BatchedMailEvents } from './smtp/events.js';
 import { Directory } from './smtp/recipients.js';
+import { SendingRate } from './smtp/sending-rate.js';
 import { startSmtpListeners } from './smtp/server.js';
 import { loadTlsCredentials } from './smtp/tls.js';
 import { startImapListeners } from './imap/server.js';
@@ -152,6 +153,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     wordLists: new WordListScanner(prisma, new WordListCache()),
     connections: new ConnectionLimiter(connectionLimit),
     access,
+    sendingRate: new SendingRate(prisma),
     notifyQueued: () => queue.wakeOne(),
   };
   // A class of service or status changed by an administrator applies to the next RCPT TO, not after the TTL.

@@ -5,7 +5,9 @@
  * the blob row, the mailbox deliveries, the outbound queue entries, the quarantine entries
  * and the "accepted" MailEvent rows (shared with the messages accepted at the same moment,
  * see committer.ts; a message for local mailboxes only also describes its rows, for the
- * commit's fast lane, local-commit.ts). A refused message never reaches the disk. A failed transaction leaves
+ * commit's fast lane, local-commit.ts; one that counts towards its authenticated sender's
+ * sending rate goes the general way, where the count is added in the same transaction,
+ * sending-rate.ts). A refused message never reaches the disk. A failed transaction leaves
  * a file without a MessageBlob row, which orphans.ts deletes after a grace period once it is
  * sure no row refers to it.
  *
@@ -80,9 +82,11 @@ export async function acceptMessage(ctx: PipelineContext, session: SMTPServerSes
     tagged: needs.tagged ? Buffer.concat([received, tagMessage(raw, ctx.config.tagSubjectPrefix, [...taggedBy])]) : null,
   };
   const domainId = plan.local[0]?.domainId ?? transaction.senderDomainId ?? null;
-  const localOnly = !remoteVariant && quarantined.length === 0;
+  const countedFor = transaction.sendingRateAccountId;
+  // The fast lane's statement makes only mailbox rows: a message to count goes the general way.
+  const fastLane = !remoteVariant && quarantined.length === 0 && countedFor === null;
   // The fast lane's next batch waits a moment for this message (committer.ts).
-  const arrived = localOnly ? ctx.committer.announce() : () => {};
+  const arrived = fastLane ? ctx.committer.announce() : () => {};
   let writtenPlain, writtenTagged;
   try {
     [writtenPlain, writtenTagged] = await Promise.all([
@@ -101,13 +105,18 @@ export async function acceptMessage(ctx: PipelineContext, session: SMTPServerSes
 
   const written: Record<Variant, { sha256: string; size: number; storageUnitId: number } | null> = { plain: writtenPlain, tagged: writtenTagged };
   const local: LocalAcceptance | undefined =
-    localOnly
+    fastLane
       ? { deliveries: (['plain', 'tagged'] as const).flatMap((v) => (written[v] && deliverTo[v].length ? [{ file: written[v], accountIds: deliverTo[v] }] : [])), internalDate: now }
       : undefined;
 
   const committed = ctx.committer.commit(async (tx) => {
-    // Side by side, so they join the other messages' statements of the batch (see committer.ts).
-    const [plain, tagged] = await Promise.all([writtenPlain && ctx.blobs.record(tx, writtenPlain), writtenTagged && ctx.blobs.record(tx, writtenTagged)]);
+    // Side by side, so they join the other messages' statements of the batch (see committer.ts);
+    // the sending-rate count first of all (its row locks come before any other, sending-rate.ts).
+    const [, plain, tagged] = await Promise.all([
+      countedFor !== null && ctx.sendingRate.count(tx, countedFor),
+      writtenPlain && ctx.blobs.record(tx, writtenPlain),
+      writtenTagged && ctx.blobs.record(tx, writtenTagged),
+    ]);
     const blobs: Record<Variant, StoredBlob | null> = { plain, tagged };
     await Promise.all(
       (['plain', 'tagged'] as const).map((variant) => {

@@ -10,6 +10,7 @@ import type { GroupCommitter } from './committer.js';
 import type { ConnectionLimiter } from './connection-limits.js';
 import type { OrphanFiles } from './orphans.js';
 import type { Directory, MailboxInfo, Resolution } from './recipients.js';
+import type { SendingRate } from './sending-rate.js';
 import type { WordListScanner } from './word-lists.js';
 
 export interface PipelineContext {
@@ -29,6 +30,8 @@ export interface PipelineContext {
   connections: ConnectionLimiter;
   /** AUTH: credentials, status, the smtp service toggle and failed-login limits. */
   access: MailAccess;
+  /** The class of service's messages per hour for authenticated senders, counted in the database. */
+  sendingRate: SendingRate;
   /** Called after a commit that queued remote recipients (wakes idle queue workers). */
   notifyQueued?: () => void;
 }
@@ -71,6 +74,8 @@ export interface Transaction {
   senderDomainId: number | null;
   /** SIZE declared in MAIL FROM, 0 when none. */
   declaredSize: number;
+  /** The authenticated account whose sending rate this message counts towards; null: not counted. */
+  sendingRateAccountId: number | null;
   recipients: Map<string, AcceptedRecipient>;
 }
 
@@ -80,6 +85,7 @@ export const newTransaction = (): Transaction => ({
   senderDomainPath: null,
   senderDomainId: null,
   declaredSize: 0,
+  sendingRateAccountId: null,
   recipients: new Map(),
 });
 

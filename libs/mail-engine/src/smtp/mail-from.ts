@@ -3,7 +3,8 @@
  * delivers to it, or an address granted to it ("send as"); anything else is 553 5.7.1. On
  * the MX, a client that claims a local domain as sender without authenticating is
  * impersonating one of our users (553 5.7.1), unless it is a trusted source or another
- * back-end of the cluster relaying to a mailbox held here.
+ * back-end of the cluster relaying to a mailbox held here. An authenticated user that has
+ * sent its class of service's messages per hour is refused with 451 4.7.1 (sending-rate.ts).
  */
 import type { SMTPServerSession } from 'smtp-server';
 import { sendAsAllowed } from '../acceptance/send-as.js';
@@ -32,6 +33,12 @@ export async function checkMailFrom(ctx: PipelineContext, trusted: TrustedClient
     transaction.senderMailbox = await ctx.directory.mailbox(user.accountId);
     if (transaction.senderMailbox && declaredSize > transaction.senderMailbox.maxMessageBytes) {
       throw refuse.messageTooBig(transaction.senderMailbox.maxMessageBytes);
+    }
+    // The same effective value (and cache) as AUTH's status and service checks.
+    const perHour = (await ctx.access.settings(user.accountId))?.sendingRatePerHour.value ?? null;
+    if (perHour !== null) {
+      await ctx.sendingRate.check(user.accountId, perHour);
+      transaction.sendingRateAccountId = user.accountId;
     }
   }
 

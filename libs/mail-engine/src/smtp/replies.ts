@@ -34,6 +34,12 @@ export const refuse = {
   listPostingDenied: (list: string, policy: 'members' | 'owners') =>
     new SmtpReply(550, '5.7.1', `Only ${policy === 'owners' ? 'the owners' : 'members'} of ${list} may post to it`),
   relayDenied: () => new SmtpReply(554, '5.7.1', 'Relay access denied'),
+  /**
+   * The class of service's sending rate (sending-rate.ts), at MAIL FROM. 451, not 450: RFC 5321
+   * lists 451 among MAIL's temporary failures (450 only for RCPT); 4.7.1 as Postfix's policy
+   * services answer a rate limit.
+   */
+  sendingRateReached: (perHour: number) => new SmtpReply(451, '4.7.1', `Sending limit of ${perHour} message${perHour === 1 ? '' : 's'} per hour reached, try again later`),
   tooManyRecipients: (max: number) => new SmtpReply(452, '4.5.3', `Too many recipients (at most ${max} per message)`),
   mailboxFull: () => new SmtpReply(452, '4.2.2', 'Recipient mailbox is full'),
   messageOverQuota: () => new SmtpReply(552, '5.2.2', 'Message exceeds the recipient mailbox quota'),
