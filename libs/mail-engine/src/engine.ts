@@ -43,6 +43,7 @@ import { WordListScanner } from './smtp/word-lists.js';
 import { startStorageSweeper } from './storage/blob-sweeper.js';
 import { startStorageUsageFolder } from './storage/usage.js';
 import { FileBlobStore } from './storage/file-blob-store.js';
+import { startUnitDrainer } from './storage/unit-drainer.js';
 
 export interface EngineOptions {
   prisma: Db;
@@ -183,7 +184,10 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     { host: config.listenHost, port: config.imapPort, securePort: config.imapsPort, connectionsPerClient: connectionLimit },
   );
   log(`IMAP on ${config.listenHost}:${imap.ports.imap}${imap.ports.imaps !== undefined ? `, IMAPS on ${config.listenHost}:${imap.ports.imaps}` : ''}`);
-  const stopSweeper = startStorageSweeper(prisma, options.sweepIntervalMs ?? 60_000, { log });
+  const stopBlobSweeper = startStorageSweeper(prisma, options.sweepIntervalMs ?? 60_000, { log });
+  // Moves the blobs of units set `draining` to their domains' other units (storage/unit-drainer.ts).
+  const stopDrainer = startUnitDrainer(prisma, blobs, { log });
+  const stopSweeper = () => Promise.all([stopDrainer(), stopBlobSweeper()]);
   const stopUsageFolder = startStorageUsageFolder(prisma, 1000, log);
   // Decided quarantine entries keep their bytes until purged (who decided stays on record).
   const stopQuarantinePurger = startQuarantinePurger(prisma, { retentionMs: config.quarantineRetentionDays * 86_400_000, log });

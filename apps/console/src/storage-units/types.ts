@@ -9,7 +9,7 @@ export const STATE_LABEL: Record<StorageUnitState, string> = { active: 'active',
 export const STATE_EFFECT: Record<StorageUnitState, string> = {
   active: 'New messages are stored on it again.',
   read_only: 'No new message is stored on it; the messages on it stay readable.',
-  draining: 'No new message is stored on it while it is emptied for retirement; the messages on it stay readable.',
+  draining: 'Takes no new mail; its messages are being moved, a few at a time, to the other units serving the same domains, and stay readable meanwhile. When it holds nothing (0 blobs), it can be retired.',
 };
 
 /** GET /api/v1/storage-units items and GET /storage-units/{id} */

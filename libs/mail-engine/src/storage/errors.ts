@@ -16,7 +16,7 @@ export class BlobCorruptError extends Error {
  */
 export class NoStorageAvailableError extends Error {
   readonly temporary = true;
-  constructor(detail: string) {
+  constructor(readonly detail: string) {
     super(`no storage unit can take this message: ${detail}`);
     this.name = 'NoStorageAvailableError';
   }

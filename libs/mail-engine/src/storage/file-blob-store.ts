@@ -144,8 +144,8 @@ export class FileBlobStore implements BlobStore {
     return bytes ?? this.isolate(blobId);
   }
 
-  /** The file's bytes when it exists and hashes right, else null. */
-  private async readVerified(path: string, sha256: string): Promise<Buffer | null> {
+  /** The file's bytes when it exists and hashes right, else null (also used by the unit drainer). */
+  async readVerified(path: string, sha256: string): Promise<Buffer | null> {
     try {
       const bytes = await readFile(path);
       return sha256Of(bytes) === sha256 ? bytes : null;
@@ -232,7 +232,11 @@ export class FileBlobStore implements BlobStore {
     }
   }
 
-  private async writeBlobFile(unitDirectory: string, sha256: string, bytes: Buffer, exclusive = false) {
+  /**
+   * Writes a blob's file durably into a unit (the unit drainer copies blobs with it). Unless
+   * `exclusive`, an existing file of that name is replaced atomically (temporary file, rename).
+   */
+  async writeBlobFile(unitDirectory: string, sha256: string, bytes: Buffer, exclusive = false) {
     const directory = blobDirectory(unitDirectory, sha256);
     const known = this.knownDirectories.has(directory);
     try {

@@ -37,8 +37,8 @@ async function names(directory: string, pattern: RegExp): Promise<string[]> {
   }
 }
 
-/** Yields batches of the unit's blob files older than `before` (ms since the epoch). */
-async function* oldBlobFiles(directory: string, before: number): AsyncGenerator<FoundFile[]> {
+/** Yields batches of the unit's blob files older than `before` (ms since the epoch); also used by the unit drainer. */
+export async function* oldBlobFiles(directory: string, before: number): AsyncGenerator<FoundFile[]> {
   let batch: FoundFile[] = [];
   for (const first of await names(directory, FAN_OUT)) {
     for (const second of await names(join(directory, first), FAN_OUT)) {
