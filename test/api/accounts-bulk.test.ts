@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../support/api.js';
 import { seedDistricts, type Districts } from '../support/fixtures.js';
 import { createMailbox, MAILBOX_PASSWORD, preHashed } from '../support/accounts.js';
+import { pythonImap } from '../support/imap.js';
+import { startEngineFor } from '../migration/migration-support.js';
 
 let api: TestApi;
 let people: Districts;
@@ -21,6 +23,11 @@ beforeAll(async () => {
 afterAll(() => api?.close());
 
 const countIn = (domain: string) => api.prisma.account.count({ where: { domain: { name: domain } } });
+
+/** Written by `doveadm pw -s ARGON2ID` / `-s ARGON2I -p Dovecot-Passw0rd` (Dovecot 2.3.19, Debian 12), default parameters. */
+const DOVECOT_PASSWORD = 'Dovecot-Passw0rd';
+const DOVECOT_ARGON2ID = '{ARGON2ID}$argon2id$v=19$m=65536,t=3,p=1$eeb3f85Qrrfjf+tXDIOuvQ$7jxltTnLc3ivmZaFKL+aNGXP/iH50CA70w88e4ByUX8';
+const DOVECOT_ARGON2I = '{ARGON2I}$argon2i$v=19$m=32768,t=4,p=1$7p4l8wcedfLC0fzf8kvcBA$JffOdk2Ze66i9HO1wVcn1vIxbUMH6/s79aNE6LuUwog';
 
 describe('bulk provisioning', () => {
   it('creates the good rows and reports the bad one in the middle, with one audit event', async () => {
@@ -157,6 +164,50 @@ describe('bulk provisioning', () => {
       { accounts: [{ localPart: 'g1', passwordHash: hash }] },
     );
     expect(atomic.errors?.[0]?.extensions.code).toBe('CONFLICT');
+  });
+
+  it('takes Dovecot {ARGON2ID} and {ARGON2I} hashes, whose owners then log in over IMAP, and refuses absurd Argon2 costs by name', async () => {
+    const absurd = DOVECOT_ARGON2ID.replace('m=65536', 'm=4194304');
+    const response = await people.postmaster1.post(`/domains/${WEST}/accounts/bulk`, {
+      accounts: [
+        { localPart: 'argon-id', passwordHash: DOVECOT_ARGON2ID },
+        { localPart: 'argon-i', passwordHash: DOVECOT_ARGON2I },
+        { localPart: 'argon-huge', passwordHash: absurd },
+        { localPart: 'argon-slow', passwordHash: DOVECOT_ARGON2ID.replace('t=3', 't=5000') },
+      ],
+    });
+    expect(response.status).toBe(200);
+    expect(response.body.results).toEqual([
+      { index: 0, address: `argon-id@${WEST}`, status: 'created' },
+      { index: 1, address: `argon-i@${WEST}`, status: 'created' },
+      { index: 2, address: `argon-huge@${WEST}`, status: 'error', error: { field: 'passwordHash', message: expect.stringMatching(/m=4194304 KiB.*at most 262144 KiB/), code: 'BAD_USER_INPUT' } },
+      { index: 3, address: `argon-slow@${WEST}`, status: 'error', error: { field: 'passwordHash', message: expect.stringContaining('t=5000'), code: 'BAD_USER_INPUT' } },
+    ]);
+    const single = await people.postmaster1.post(`/domains/${WEST}/accounts`, { localPart: 'argon-huge', passwordHash: absurd });
+    expect(single.status).toBe(400);
+    expect(single.body.errors).toEqual([expect.objectContaining({ field: 'passwordHash', message: expect.stringContaining('m=4194304 KiB') })]);
+    const atomic = await people.postmaster1.post(`/domains/${WEST}/accounts/bulk`, { atomic: true, accounts: [{ localPart: 'argon-huge', passwordHash: absurd }] });
+    expect(atomic.status).toBe(400);
+    expect(atomic.body.errors[0]).toMatchObject({ field: 'accounts.0.passwordHash', message: expect.stringContaining('m=4194304 KiB') });
+    expect(await api.prisma.account.count({ where: { localPart: { in: ['argon-huge', 'argon-slow'] } } })).toBe(0);
+
+    const engine = await startEngineFor(api);
+    try {
+      for (const localPart of ['argon-id', 'argon-i']) {
+        const address = `${localPart}@${WEST}`;
+        const wrong = await pythonImap({ port: engine.ports.imap, user: address, password: 'Dovecot-Passw0rd!', steps: [] });
+        expect(wrong.error ?? wrong.step('login').error, address).toBeTruthy();
+        const session = await pythonImap({ port: engine.ports.imap, user: address, password: DOVECOT_PASSWORD, steps: [['select', 'INBOX']] });
+        expect(session.error, address).toBeUndefined();
+        expect(session.step('login').typ, address).toBe('OK');
+        expect(session.step('select').typ, address).toBe('OK');
+        // Like every foreign scheme, upgraded to the current one by the successful login.
+        const stored = await api.prisma.account.findUniqueOrThrow({ where: { address } });
+        expect(stored.passwordHash.startsWith('{SCRYPT}$'), address).toBe(true);
+      }
+    } finally {
+      await engine.stop();
+    }
   });
 
   it('provisions 10,000 pre-hashed accounts in one call quickly (figure printed, not timed)', async () => {

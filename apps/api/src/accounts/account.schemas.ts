@@ -2,16 +2,20 @@ import { z } from 'zod';
 import { localPart, servicesInput } from '../common/validation.js';
 import { personalPasswordProblem, policyPassword as password } from './password-policy.js';
 import { pageQuery } from '../common/pagination.js';
-import { isSupportedHash, SUPPORTED_SCHEMES } from '@schoolmail/mail-engine';
+import { passwordHashProblem } from '@schoolmail/mail-engine';
 
 export const MAX_BULK_ACCOUNTS = 10_000;
 
-/** A pre-hashed password: scheme-tagged (`{SCRYPT}...`) in a scheme we can verify. */
+/**
+ * A pre-hashed password: scheme-tagged (`{SCRYPT}...`) in a scheme we can verify, and for
+ * Argon2 within the engine's cost limits (ARGON2_LIMITS), the refused parameter named.
+ */
 export const passwordHash = z
   .string()
   .max(1024, 'is longer than 1024 characters')
-  .refine((hash) => isSupportedHash(hash), {
-    message: `must be a scheme-tagged hash this server can verify (${SUPPORTED_SCHEMES.map((s) => `{${s}}`).join(', ')})`,
+  .superRefine((hash, ctx) => {
+    const problem = passwordHashProblem(hash);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
   });
 
 const displayName = z.string().trim().min(1, 'cannot be empty').max(256, 'is longer than 256 characters');

@@ -1,13 +1,16 @@
 /**
  * Password hashes are stored scheme-tagged, as Dovecot does (`{SCRYPT}...`), so accounts
  * brought from other systems keep their hashes and are upgraded at their next login.
- * The current scheme is scrypt (memory-hard, in Node's crypto, no native add-on); the crypt(3)
- * schemes of older platforms are verified only (legacy-schemes.ts).
+ * The current scheme is scrypt (memory-hard, in Node's crypto, no native add-on); Dovecot's
+ * Argon2 hashes (argon2.ts) and the crypt(3) schemes of older platforms (legacy-schemes.ts)
+ * are verified only.
  */
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual } from 'node:crypto';
+import { ARGON2_SCHEMES, argon2Problem, isArgon2Tag, verifyArgon2 } from './argon2.js';
 import { LEGACY_SCHEMES, legacySchemeOf } from './legacy-schemes.js';
 
 export { LEGACY_SCHEMES, tagLegacyHash } from './legacy-schemes.js';
+export { ARGON2_LIMITS, ARGON2_SCHEMES } from './argon2.js';
 
 const N = 16384;
 const r = 8;
@@ -28,7 +31,7 @@ export async function hashPassword(password: string): Promise<string> {
   return `{SCRYPT}$${N}$${r}$${p}$${salt.toString('base64')}$${key.toString('base64')}`;
 }
 
-export const SUPPORTED_SCHEMES = ['SCRYPT', ...LEGACY_SCHEMES] as const;
+export const SUPPORTED_SCHEMES = ['SCRYPT', ...ARGON2_SCHEMES, ...LEGACY_SCHEMES] as const;
 
 /** The scheme tag of a stored hash, e.g. `SCRYPT`, or null when untagged. */
 export function schemeOf(hash: string): string | null {
@@ -42,9 +45,18 @@ function isScryptHash(hash: string) {
 }
 
 export function isSupportedHash(hash: string): boolean {
+  return passwordHashProblem(hash) === null;
+}
+
+/**
+ * Why a pre-hashed password cannot be stored (a phrase that follows the field name), or null
+ * when this server can verify it. Names the parameter when an Argon2 hash asks for too much.
+ */
+export function passwordHashProblem(hash: string): string | null {
   const tag = schemeOf(hash);
-  if (tag === 'SCRYPT') return isScryptHash(hash);
-  return tag !== null && legacySchemeOf(tag, bodyOf(hash, tag)) !== null;
+  if (tag !== null && isArgon2Tag(tag)) return argon2Problem(tag, bodyOf(hash, tag));
+  const supported = tag === 'SCRYPT' ? isScryptHash(hash) : tag !== null && legacySchemeOf(tag, bodyOf(hash, tag)) !== null;
+  return supported ? null : `must be a scheme-tagged hash this server can verify (${SUPPORTED_SCHEMES.map((s) => `{${s}}`).join(', ')})`;
 }
 
 /** Compares in time that depends on the lengths only, never on where the strings differ. */
@@ -64,6 +76,8 @@ export async function verifyPassword(password: string, stored: string): Promise<
   }
   if (tag === null) return false;
   const body = bodyOf(stored, tag);
+  // Checks the parameters before any memory is asked for.
+  if (isArgon2Tag(tag)) return verifyArgon2(password, tag, body);
   const scheme = legacySchemeOf(tag, body);
   if (!scheme) return false;
   return sameText(await scheme.recompute(Buffer.from(password, 'utf8'), body), body);
