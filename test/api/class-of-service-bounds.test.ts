@@ -176,6 +176,107 @@ describe('assigning a class of service within the limits set above', () => {
   });
 });
 
+/**
+ * Moving a domain carries its classes along, so a move is held to the limits of the new place
+ * as an assignment there would be. north has "premium" and south "basic", both from staff; a
+ * postmaster of the district may give premium below north, not below south.
+ */
+describe('moving a domain within the limits of its new place', () => {
+  const NORTH = `north.${ROOT}`;
+  const SOUTH = `south.${ROOT}`;
+  const created = async (promise: Promise<{ status: number; body: unknown }>) => {
+    const response = await promise;
+    expect(response.status, JSON.stringify(response.body)).toBe(201);
+  };
+  const placeOf = async (name: string) => {
+    const row = await api.prisma.domain.findUniqueOrThrow({ where: { name }, include: { parent: true, classOfService: true } });
+    return { parent: row.parent?.name ?? null, path: row.path, classOfService: row.classOfService?.name ?? null };
+  };
+  /** A 400 naming parent, the class the subtree carries and south's limit. */
+  const expectCarriesPremium = (response: { status: number; body: any }) => {
+    expect(response.status, JSON.stringify(response.body)).toBe(400);
+    expect(response.body.errors.length).toBeGreaterThan(0);
+    for (const error of response.body.errors) expect(error.field).toBe('parent');
+    const messages = response.body.errors.map((e: { message: string }) => e.message).join('\n');
+    expect(messages).toContain('class of service "premium" is beyond the limits of');
+    expect(messages).toContain(`mailboxQuotaMb must be at most 500, the limit of class of service "basic" assigned to ${SOUTH}`);
+  };
+
+  beforeAll(async () => {
+    for (const [name, classOfService] of [[NORTH, 'premium'], [SOUTH, 'basic']] as const) {
+      await created(people.staff.post('/domains', { name, parent: ROOT }));
+      expect((await people.staff.patch(`/domains/${name}`, { classOfService })).status).toBe(200);
+    }
+  });
+
+  it('refuses a postmaster a move that carries premium below south, on the domain, a sub-domain or an account; staff may', async () => {
+    const [own, sub, deep, held] = [`own.${NORTH}`, `sub.${NORTH}`, `deep.sub.${NORTH}`, `held.${NORTH}`];
+    await created(people.postmaster1.post('/domains', { name: own, parent: NORTH, classOfService: 'premium' }));
+    await created(people.postmaster1.post('/domains', { name: sub, parent: NORTH }));
+    await created(people.postmaster1.post('/domains', { name: deep, parent: sub, classOfService: 'premium' }));
+    await created(people.postmaster1.post('/domains', { name: held, parent: NORTH }));
+    await createMailbox(people.postmaster1, held, { localPart: 'big', classOfService: 'premium' });
+
+    for (const name of [own, sub, held]) {
+      const before = await placeOf(name);
+      expectCarriesPremium(await people.postmaster1.patch(`/domains/${name}`, { parent: SOUTH }));
+      expect(await placeOf(name), name).toEqual(before);
+    }
+    expect((await placeOf(deep)).path.startsWith((await placeOf(sub)).path)).toBe(true);
+    expect((await people.staff.get(`/domains/${deep}`)).body.parent).toBe(sub);
+    // GraphQL shares the use case.
+    const gql = await people.postmaster1.graphql(`mutation { updateDomain(name: "${own}", input: { parent: "${SOUTH}" }) { parent } }`);
+    expect(gql.errors![0].extensions.code).toBe('BAD_USER_INPUT');
+    expect((gql.errors![0].extensions as any).errors[0].field).toBe('parent');
+    expect((await placeOf(own)).parent).toBe(NORTH);
+
+    const moved = await people.staff.patch(`/domains/${own}`, { parent: SOUTH });
+    expect(moved.status).toBe(200);
+    expect(moved.body).toMatchObject({ parent: SOUTH, classOfService: 'premium' });
+  });
+
+  it('lets a postmaster move a subtree once every class in it fits the new place', async () => {
+    const [fits, inner] = [`fits.${NORTH}`, `inner.fits.${NORTH}`];
+    await created(people.postmaster1.post('/domains', { name: fits, parent: NORTH }));
+    await created(people.postmaster1.post('/domains', { name: inner, parent: fits, classOfService: 'basic' }));
+    await createMailbox(people.postmaster1, fits, { localPart: 'teacher', classOfService: 'premium' });
+    await createMailbox(people.postmaster1, inner, { localPart: 'pupil', classOfService: 'basic' });
+    expectCarriesPremium(await people.postmaster1.patch(`/domains/${fits}`, { parent: SOUTH }));
+    expect((await placeOf(fits)).parent).toBe(NORTH);
+
+    expect((await people.postmaster1.patch(`/accounts/teacher@${fits}`, { classOfService: 'basic' })).status).toBe(200);
+    const moved = await people.postmaster1.patch(`/domains/${fits}`, { parent: SOUTH });
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    expect(moved.body.parent).toBe(SOUTH);
+    const [south, after, innerAfter] = [await placeOf(SOUTH), await placeOf(fits), await placeOf(inner)];
+    expect(after.path.startsWith(south.path)).toBe(true);
+    expect(innerAfter).toMatchObject({ parent: fits, classOfService: 'basic' });
+    expect(innerAfter.path.startsWith(after.path)).toBe(true);
+  });
+
+  it('decides a class given with the move at the new place', async () => {
+    const [plain, up, down] = [`plain.${NORTH}`, `up.${SOUTH}`, `down.${NORTH}`];
+    await created(people.postmaster1.post('/domains', { name: plain, parent: NORTH }));
+    await created(people.postmaster1.post('/domains', { name: up, parent: SOUTH }));
+    await created(people.postmaster1.post('/domains', { name: down, parent: NORTH, classOfService: 'premium' }));
+
+    // Premium fits below north, where plain is, but not below south, where it would go.
+    const refused = await people.postmaster1.patch(`/domains/${plain}`, { parent: SOUTH, classOfService: 'premium' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['classOfService']));
+    expect(refused.body.errors.map((e: { message: string }) => e.message).join('\n')).toContain(`the limit of class of service "basic" assigned to ${SOUTH}`);
+    expect(await placeOf(plain)).toMatchObject({ parent: NORTH, classOfService: null });
+    // And the other way: premium does not fit below south, where up is, but below north.
+    const raised = await people.postmaster1.patch(`/domains/${up}`, { parent: NORTH, classOfService: 'premium' });
+    expect(raised.status, JSON.stringify(raised.body)).toBe(200);
+    expect(await placeOf(up)).toMatchObject({ parent: NORTH, classOfService: 'premium' });
+    // A domain may leave with a smaller class that fits its new place.
+    const lowered = await people.postmaster1.patch(`/domains/${down}`, { parent: SOUTH, classOfService: 'basic' });
+    expect(lowered.status, JSON.stringify(lowered.body)).toBe(200);
+    expect(await placeOf(down)).toMatchObject({ parent: SOUTH, classOfService: 'basic' });
+  });
+});
+
 async function finished(client: ApiClient, id: string) {
   const deadline = Date.now() + 60_000;
   for (;;) {

@@ -111,6 +111,42 @@ describe('vpopmail vpasswd import', () => {
   });
 });
 
+describe('a vpopmail import by a district administrator', () => {
+  it('maps quotas only to classes of service the importer may assign in the domain, in the dry run as in the run', async () => {
+    // capped is held to 1024 MB by staff; a 4096 MB class exists, but is beyond what its postmaster may give.
+    const domain = 'capped.district1.k12.us';
+    expect((await api.staff.post('/domains', { name: domain, parent: 'district1.k12.us' })).status).toBe(201);
+    for (const [name, mailboxQuotaMb] of [['vpop-cap', 1024], ['vpop-4gb', 4096], ['vpop-100mb', 100]] as const) {
+      expect((await api.staff.post('/classes-of-service', { name, mailboxQuotaMb, maxMessageSizeKb: 25600, maxRecipients: 100 })).status).toBe(201);
+    }
+    expect((await api.staff.patch(`/domains/${domain}`, { classOfService: 'vpop-cap' })).status).toBe(200);
+    const line = (name: string, quota: string) => vpasswdLine({ name, crypted: users[0]!.crypted }, domain, quota);
+    const content = [line('big', `${4096 * 1024 * 1024}S`), line('small', `${100 * 1024 * 1024}S`)].join('\n');
+    const reasons = (report: any) => Object.fromEntries(report.summary.wouldCreate.map((item: { item: string; reason: string }) => [item.item, item.reason]));
+
+    // Staff may give the big class anywhere; the district's postmaster is offered only what it may assign.
+    const staffPlan = await runImport(api.staff, '/migration/vpopmail', { domain, format: 'vpasswd', content, dryRun: true });
+    expect(reasons(staffPlan.report)[`big@${domain}`]).toContain('quota 4096 MB -> class of service vpop-4gb');
+    const { job, report } = await runImport(districts.postmaster1, '/migration/vpopmail', { domain, format: 'vpasswd', content, dryRun: true });
+    expect(job).toMatchObject({ status: 'succeeded', dryRun: true });
+    const planned = reasons(report);
+    expect(Object.keys(planned)).toEqual([`big@${domain}`, `small@${domain}`]);
+    expect(planned[`big@${domain}`]).not.toContain('-> class of service vpop-4gb');
+    expect(planned[`big@${domain}`]).toContain(`quota 4096 MB: no class of service assignable in ${domain} has it`);
+    expect(planned[`big@${domain}`]).toContain(`mailboxQuotaMb must be at most 1024, the limit of class of service "vpop-cap" assigned to ${domain}`);
+    expect(planned[`big@${domain}`]).toContain("so the domain's quota applies (1024 MB)");
+    expect(planned[`small@${domain}`]).toContain('quota 100 MB -> class of service vpop-100mb');
+
+    // The run does what the dry run said: both accounts, the big one under the domain's class.
+    const run = await runImport(districts.postmaster1, '/migration/vpopmail', { domain, format: 'vpasswd', content });
+    expect(run.job).toMatchObject({ status: 'succeeded', succeeded: 2, failed: 0 });
+    expect((await accountsOf(domain)).map((a) => [a.localPart, a.classOfService?.name ?? null])).toEqual([
+      ['big', null],
+      ['small', 'vpop-100mb'],
+    ]);
+  });
+});
+
 describe('an interrupted vpopmail import', () => {
   it('resumes from its checkpoint with its counters, and does not redo the lines before it', async () => {
     const domain = 'east.district1.k12.us';

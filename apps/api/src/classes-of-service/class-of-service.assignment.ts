@@ -61,3 +61,38 @@ export async function refusalsAt(db: Database | Tx, actor: Actor, classes: Assig
   }
   return refused;
 }
+
+/**
+ * May `actor` move a domain (`domain`: where its subtree is now) to `place` (its new path and
+ * depth, named as the move)? A move must not carry a class of service past the limits of its
+ * new place, so for anyone but staff every class assigned in the subtree (`classOfServiceId`:
+ * the domain's own, as this change leaves it; its sub-domains' and its accounts') must be within
+ * the bounds there (400 naming `field` and each class and limit). One query for the classes in
+ * use, one for the bounds.
+ */
+export async function assertMovable(
+  db: Database | Tx,
+  actor: Actor,
+  domain: { id: number; name: string; path: string },
+  classOfServiceId: number | null,
+  place: Extract<ClassPlace, { kind: 'domain' }>,
+  field = 'parent',
+) {
+  if (isStaff(actor)) return;
+  const inSubtree = { path: { startsWith: domain.path } };
+  const used = await db.classOfService.findMany({
+    where: {
+      OR: [
+        ...(classOfServiceId === null ? [] : [{ id: classOfServiceId }]),
+        { domains: { some: { ...inSubtree, id: { not: domain.id } } } },
+        { accounts: { some: { domain: inSubtree } } },
+      ],
+    },
+    orderBy: { name: 'asc' },
+  });
+  const refused = [...(await refusalsAt(db, actor, used, place, field)).values()];
+  if (refused.length === 0) return;
+  const errors = refused.flatMap((refusal) => refusal.extra.errors ?? []);
+  const summary = `${domain.name} or a sub-domain or account in it has a class of service beyond the limits of its new place`;
+  throw new AppError('BAD_USER_INPUT', `${field}: ${summary}: ${errors.map((e) => e.message).join('; ')}`, { errors });
+}

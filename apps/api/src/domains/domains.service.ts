@@ -11,7 +11,7 @@ import { keyset } from '../common/pagination.js';
 import { assertVersion } from '../common/etag.js';
 import { saveToggles, servicesOf } from '../service-toggles/service-toggles.js';
 import { usableClassOfService } from '../classes-of-service/class-of-service.lookup.js';
-import { assertAssignable } from '../classes-of-service/class-of-service.assignment.js';
+import { assertAssignable, assertMovable } from '../classes-of-service/class-of-service.assignment.js';
 import { createDomainInput, listDomainsQuery, updateDomainInput } from './domain.schemas.js';
 import { DOMAIN_PATHS_JOB, queueDomainPathSweep, unsafeRewriteDomainPaths } from './domain-paths.js';
 import { deleteDomainContent } from './domain-content.js';
@@ -132,10 +132,14 @@ export class DomainsService {
       assertVersion(row.version, expectedVersion);
       const before = presentDomain(row);
       const data: Prisma.DomainUncheckedUpdateInput = { version: { increment: 1 } };
+      // A class given with a move is decided at the new place, where the domain will have it.
+      const to = input.parent === undefined ? null : await this.destinationOf(tx, actor, row, input.parent);
+      const place = { kind: 'domain', name: row.name, path: to?.path ?? row.path, depth: to?.depth ?? row.depth, classOfServiceId: row.classOfServiceId } as const;
+      let classOfServiceId = row.classOfServiceId;
       if (input.classOfService !== undefined) {
-        const classOfService = input.classOfService === null ? null : await usableClassOfService(tx, actor.ability, input.classOfService, 'classOfService', row.path);
-        await assertAssignable(tx, actor, classOfService, { kind: 'domain', name: row.name, path: row.path, depth: row.depth, classOfServiceId: row.classOfServiceId });
-        data.classOfServiceId = classOfService?.id ?? null;
+        const classOfService = input.classOfService === null ? null : await usableClassOfService(tx, actor.ability, input.classOfService, 'classOfService', place.path);
+        await assertAssignable(tx, actor, classOfService, place);
+        classOfServiceId = data.classOfServiceId = classOfService?.id ?? null;
       }
       if (input.status) data.status = input.status;
       if (input.branding) {
@@ -143,7 +147,10 @@ export class DomainsService {
         if (input.branding.primaryColor !== undefined) data.brandPrimaryColor = input.branding.primaryColor;
         if (input.branding.accentColor !== undefined) data.brandAccentColor = input.branding.accentColor;
       }
-      if (input.parent !== undefined) await this.moveUnder(tx, actor, row, input.parent);
+      if (to && to.path !== row.path) {
+        await assertMovable(tx, actor, row, classOfServiceId, { ...place, name: `${row.name} moved under ${to.parent?.name ?? 'the top level'}` });
+        await this.moveUnder(tx, actor, row, to);
+      }
       const updated = await tx.domain.updateMany({ where: { id: row.id, version: row.version }, data });
       if (updated.count === 0) throw new AppError('PRECONDITION_FAILED', 'the domain changed while this update ran; read it again and retry');
       await saveToggles(tx, { domainId: row.id }, input.services, actor.principal.name);
@@ -153,12 +160,8 @@ export class DomainsService {
     });
   }
 
-  /**
-   * Re-parents a domain: refuses cycles, then rewrites the paths of its whole subtree, and
-   * every copy of them that scoping reads (quarantine, queue, mail events, audit: see
-   * domain-paths.ts), so its mail is filed under its new place in this same transaction.
-   */
-  private async moveUnder(tx: Tx, actor: Actor, row: DomainRow, parentName: string | null) {
+  /** Where a move under `parentName` (null: the top level) puts a domain; refuses cycles and places the actor may not create at. */
+  private async destinationOf(tx: Tx, actor: Actor, row: DomainRow, parentName: string | null) {
     const parent = parentName === null ? null : await visibleDomain(tx, actor.ability, parentName).catch(() => {
       throw AppError.invalid('parent', `unknown domain "${parentName}"`);
     });
@@ -167,8 +170,17 @@ export class DomainsService {
     }
     const newPath = `${parent?.path ?? '/'}${row.id}/`;
     ForbiddenError.from(actor.ability).throwUnlessCan('create', subject('Domain', { path: `${newPath}`, depth: (parent?.depth ?? -1) + 1 } as never));
-    if (newPath === row.path) return;
-    const depthDelta = (parent ? parent.depth + 1 : 0) - row.depth;
+    return { parent, path: newPath, depth: (parent?.depth ?? -1) + 1 };
+  }
+
+  /**
+   * Re-parents a domain: rewrites the paths of its whole subtree, and every copy of them that
+   * scoping reads (quarantine, queue, mail events, audit: see domain-paths.ts), so its mail is
+   * filed under its new place in this same transaction.
+   */
+  private async moveUnder(tx: Tx, actor: Actor, row: DomainRow, to: { parent: DomainRow | null; path: string; depth: number }) {
+    const { parent, path: newPath } = to;
+    const depthDelta = to.depth - row.depth;
     await tx.$executeRaw`
       UPDATE "Domain" SET path = ${newPath} || substr(path, ${row.path.length + 1}), depth = depth + ${depthDelta}
       WHERE path LIKE ${row.path.replace(/[\\%_]/g, '\\$&') + '%'}`;

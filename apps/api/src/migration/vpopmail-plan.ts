@@ -1,13 +1,14 @@
 /**
  * The dry-run half of a vpopmail import: what each parsed mailbox would become (the row the
  * bulk account service takes) or why it is skipped, with one query for the addresses already
- * taken and one for the classes of service that could carry the old quotas.
+ * taken and three for the classes of service that could carry the old quotas.
  */
 import { accessibleBy } from '@schoolmail/rbac';
 import { idsOfPath, LEGACY_SCHEMES, type ReportItem, type VpopmailAccount } from '@schoolmail/mail-engine';
 import type { Database } from '../database/database.js';
 import type { Actor } from '../common/actor.js';
 import { createAccountInput } from '../accounts/account.schemas.js';
+import { refusalsAt } from '../classes-of-service/class-of-service.assignment.js';
 
 const MB = 1024 * 1024;
 /** Stands in for the scrypt hash a clear-text password will get, so the dry run validates the row the same way. */
@@ -104,23 +105,31 @@ export class VpopmailPlanner {
 
   /**
    * vpopmail quotas become classes of service: none when the domain's own class already has
-   * that quota, else a class the actor may assign here with exactly that quota; an account
-   * cannot carry a quota of its own, so a quota no class has is reported and the domain's applies.
+   * that quota, else a class the actor may assign here with exactly that quota (one it can read,
+   * of the platform or of a district above, and within the limits set above the domain's
+   * accounts, as the bulk creation checks); an account cannot carry a quota of its own, so a
+   * quota no such class has is reported and the domain's applies.
    */
   private async quotaClasses(): Promise<(bytes: number | null) => QuotaClass> {
     const [classes, chain] = await Promise.all([
       this.prisma.classOfService.findMany({
         where: accessibleBy(this.actor.ability, 'read').ClassOfService,
-        select: { id: true, name: true, mailboxQuotaMb: true, domain: { select: { path: true } } },
+        // What the bounds compare, besides the quota.
+        select: {
+          id: true, name: true, smtp: true, imap: true, pop3: true, webmail: true, rpop: true,
+          maxMessageSizeKb: true, mailboxQuotaMb: true, maxRecipients: true, sendingRatePerHour: true,
+          domain: { select: { path: true } },
+        },
         orderBy: { name: 'asc' },
       }),
       this.prisma.domain.findMany({ where: { id: { in: idsOfPath(this.domain.path) } }, select: { depth: true, classOfService: { select: { mailboxQuotaMb: true } } } }),
     ]);
     const domainQuotaMb = chain.sort((a, b) => b.depth - a.depth).find((d) => d.classOfService)?.classOfService?.mailboxQuotaMb ?? null;
     // A district's own classes first (deepest first), then the platform's.
-    const usable = classes
-      .filter((c) => !c.domain || this.domain.path.startsWith(c.domain.path))
-      .sort((a, b) => (b.domain?.path.length ?? 0) - (a.domain?.path.length ?? 0));
+    const inScope = classes.filter((c) => !c.domain || this.domain.path.startsWith(c.domain.path));
+    const refused = await refusalsAt(this.prisma, this.actor, inScope, { kind: 'account', name: this.domain.name, domain: this.domain, classOfServiceId: null });
+    const usable = inScope.filter((c) => !refused.has(c.id)).sort((a, b) => (b.domain?.path.length ?? 0) - (a.domain?.path.length ?? 0));
+    const beyondLimits = inScope.filter((c) => refused.has(c.id));
     return (bytes) => {
       if (bytes === null) return { name: null };
       const mb = bytes / MB;
@@ -128,7 +137,13 @@ export class VpopmailPlanner {
       const match = Number.isInteger(mb) ? usable.find((c) => c.mailboxQuotaMb === mb) : undefined;
       if (match) return { name: match.name, note: `quota ${mb} MB -> class of service ${match.name}` };
       const shown = Number.isInteger(mb) ? `${mb} MB` : `${bytes} bytes`;
-      return { name: null, note: `quota ${shown}: no class of service has it, so the domain's quota applies${domainQuotaMb === null ? '' : ` (${domainQuotaMb} MB)`}` };
+      const applies = `so the domain's quota applies${domainQuotaMb === null ? '' : ` (${domainQuotaMb} MB)`}`;
+      const tooBig = Number.isInteger(mb) ? beyondLimits.filter((c) => c.mailboxQuotaMb === mb) : [];
+      if (tooBig.length) {
+        const why = tooBig.flatMap((c) => refused.get(c.id)!.extra.errors ?? []).map((e) => e.message);
+        return { name: null, note: `quota ${shown}: no class of service assignable in ${this.domain.name} has it (${why.join('; ')}), ${applies}` };
+      }
+      return { name: null, note: `quota ${shown}: no class of service has it, ${applies}` };
     };
   }
 }
