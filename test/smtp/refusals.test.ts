@@ -3,7 +3,7 @@
  * its reply code and enhanced status code, and nothing left behind by a refused message.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codeOf, mailbox, mailDomain, message, pythonSmtp, startTestEngine, MAIL_PASSWORD, type TestEngine } from '../support/smtp.js';
+import { codeOf, footprint, mailbox, mailDomain, message, pythonSmtp, startTestEngine, MAIL_PASSWORD, type TestEngine } from '../support/smtp.js';
 
 let env: TestEngine;
 const D = 'district1.k12.us';
@@ -16,16 +16,6 @@ beforeAll(async () => {
 });
 afterAll(() => env?.close());
 
-/** Rows a message leaves behind: blobs, mailbox messages, queue entries, quarantine entries. */
-async function footprint() {
-  const [blobs, messages, entries, quarantined] = await Promise.all([
-    env.prisma.messageBlob.count(),
-    env.prisma.mailboxMessage.count(),
-    env.prisma.queueEntry.count(),
-    env.prisma.quarantineEntry.count(),
-  ]);
-  return { blobs, messages, entries, quarantined };
-}
 
 const mx = (sender: string, recipients: string[], extra: { message?: string; size?: number } = {}) =>
   pythonSmtp({ port: env.ports.smtp, sender, recipients, message: extra.message ?? message({ from: sender, to: recipients[0]! }), size: extra.size });
@@ -85,12 +75,12 @@ describe('RCPT TO', () => {
 describe('DATA', () => {
   it("refuses a message over the recipient's class-of-service size with 552 5.3.4, leaving nothing", async () => {
     await mailbox(env.prisma, `smallbox@${D}`, { classOfService: 'small' });
-    const before = await footprint();
+    const before = await footprint(env.prisma);
     const big = message({ from: 'a@example.org', to: `smallbox@${D}`, body: 'x'.repeat(76).concat('\r\n').repeat(200) });
     const result = await mx('a@example.org', [`smallbox@${D}`], { message: big });
     expect(codeOf(result.reply('rcpt'))).toBe('250 2.1.5');
     expect(codeOf(result.reply('data'))).toBe('552 5.3.4');
-    expect(await footprint()).toEqual(before);
+    expect(await footprint(env.prisma)).toEqual(before);
   });
 
   it("refuses a message over the authenticated sender's size at MAIL FROM when SIZE is declared, else at DATA", async () => {
@@ -113,9 +103,9 @@ describe('DATA', () => {
     await mailbox(env.prisma, `loop@${D}`);
     const hops = Array.from({ length: 26 }, (_, i) => `Received: from hop${i}.example by hop${i + 1}.example; Tue, 3 Nov 2026 10:00:00 +0000`);
     const looping = message({ from: 'a@example.org', to: `loop@${D}`, headers: hops });
-    const before = await footprint();
+    const before = await footprint(env.prisma);
     expect(codeOf((await mx('a@example.org', [`loop@${D}`], { message: looping })).reply('data'))).toBe('554 5.4.6');
-    expect(await footprint()).toEqual(before);
+    expect(await footprint(env.prisma)).toEqual(before);
     const fine = message({ from: 'a@example.org', to: `loop@${D}`, headers: hops.slice(0, 25) });
     expect(codeOf((await mx('a@example.org', [`loop@${D}`], { message: fine })).reply('data'))).toBe('250 2.0.0');
   });
@@ -151,10 +141,10 @@ describe('acceptance policies', () => {
     await env.prisma.acceptancePolicy.create({ data: { level: 'account', accountId: account.id, maxAttachmentKb: 4, whitelistedSenders: ['@trusted.example'] } });
     const small = await mx('a@example.org', [`attach@${D}`], { message: withAttachment('a@example.org', `attach@${D}`, 3_000) });
     expect(codeOf(small.reply('data'))).toBe('250 2.0.0');
-    const before = await footprint();
+    const before = await footprint(env.prisma);
     const large = await mx('a@example.org', [`attach@${D}`], { message: withAttachment('a@example.org', `attach@${D}`, 6_000) });
     expect(codeOf(large.reply('data'))).toBe('552 5.3.4');
-    expect(await footprint()).toEqual(before);
+    expect(await footprint(env.prisma)).toEqual(before);
     const whitelisted = await mx('news@trusted.example', [`attach@${D}`], { message: withAttachment('news@trusted.example', `attach@${D}`, 6_000) });
     expect(codeOf(whitelisted.reply('data'))).toBe('250 2.0.0');
   });
@@ -169,13 +159,13 @@ describe('word lists', () => {
   it('rejects with 550 5.7.1 without echoing the matched word, and keeps nothing', async () => {
     await mailbox(env.prisma, `strict@${D}`);
     await wordList(`strict@${D}`, 'strict-list', 'reject', ['forbiddenword']);
-    const before = await footprint();
+    const before = await footprint(env.prisma);
     const result = await mx('a@example.org', [`strict@${D}`], { message: message({ from: 'a@example.org', to: `strict@${D}`, body: 'this has a FORBIDDENWORD in it' }) });
     const data = result.reply('data')!;
     expect(codeOf(data)).toBe('550 5.7.1');
     expect(data.message.toLowerCase()).not.toContain('forbidden');
     expect(data.message).not.toContain('strict-list');
-    expect(await footprint()).toEqual(before);
+    expect(await footprint(env.prisma)).toEqual(before);
   });
 
   it('quarantines instead of delivering, and delivers to the other recipients', async () => {
@@ -223,10 +213,10 @@ describe('word lists', () => {
   it("applies an authenticated sender's outbound lists to remote recipients", async () => {
     await mailbox(env.prisma, `outbound@${D}`);
     await wordList(`outbound@${D}`, 'out-list', 'reject', ['exam answers'], 'outbound');
-    const before = await footprint();
+    const before = await footprint(env.prisma);
     const refused = await submit(`outbound@${D}`, `outbound@${D}`, ['friend@example.com'], { message: message({ from: `outbound@${D}`, to: 'friend@example.com', subject: 'exam answers' }) });
     expect(codeOf(refused.reply('data'))).toBe('550 5.7.1');
-    expect(await footprint()).toEqual(before);
+    expect(await footprint(env.prisma)).toEqual(before);
     const fine = await submit(`outbound@${D}`, `outbound@${D}`, ['friend@example.com'], { message: message({ from: `outbound@${D}`, to: 'friend@example.com', subject: 'homework' }) });
     expect(codeOf(fine.reply('data'))).toBe('250 2.0.0');
   });

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEffectiveSettings, startEngine } from '@schoolmail/mail-engine';
-import { alias, codeOf, mailbox, mailDomain, message, pythonSmtp, startTestEngine, MAIL_PASSWORD, type TestEngine } from '../support/smtp.js';
+import { alias, codeOf, footprint, mailbox, mailDomain, message, pythonSmtp, startTestEngine, MAIL_PASSWORD, type TestEngine } from '../support/smtp.js';
 
 let env: TestEngine;
 const D = 'district1.k12.us';
@@ -33,15 +33,6 @@ const submit = (user: string, recipients: string[], options: { sender?: string; 
 
 const mx = (sender: string, recipient: string) => pythonSmtp({ port: env.ports.smtp, sender, recipients: [recipient], message: message({ from: sender, to: recipient }) });
 
-async function footprint() {
-  const [blobs, messages, entries, quarantined] = await Promise.all([
-    env.prisma.messageBlob.count(),
-    env.prisma.mailboxMessage.count(),
-    env.prisma.queueEntry.count(),
-    env.prisma.quarantineEntry.count(),
-  ]);
-  return { blobs, messages, entries, quarantined };
-}
 
 async function counted(address: string) {
   const rows = await env.prisma.sendingCounter.findMany({ where: { account: { address } } });
@@ -74,7 +65,7 @@ describe('sending rate of the class of service', () => {
     expect(sent.map((result) => codeOf(result.reply('data')))).toEqual(['250 2.0.0', '250 2.0.0', '250 2.0.0']);
     expect(await counted(`pupil@${D}`)).toBe(3);
 
-    const before = await footprint();
+    const before = await footprint(env.prisma);
     const refused = await submit(`pupil@${D}`, ['friend@example.com']);
     const reply = refused.reply('mail')!;
     expect(codeOf(reply)).toBe('451 4.7.1');
@@ -83,7 +74,7 @@ describe('sending rate of the class of service', () => {
     expect(refused.reply('data')).toBeUndefined();
     // Sent as the alias too: the account that logged in is the one limited.
     expect(codeOf((await submit(`pupil@${D}`, [`teacher@${D}`], { sender: `pupil.nick@${D}` })).reply('mail'))).toBe('451 4.7.1');
-    expect(await footprint()).toEqual(before);
+    expect(await footprint(env.prisma)).toEqual(before);
     expect(await counted(`pupil@${D}`)).toBe(3);
     const events = await until(
       'the refusals in MailEvent',

@@ -78,6 +78,17 @@ export async function mailbox(
   });
 }
 
+/** Rows a message leaves behind: blobs, mailbox messages, queue entries, quarantine entries (a refusal leaves none). */
+export async function footprint(prisma: PrismaClient) {
+  const [blobs, messages, entries, quarantined] = await Promise.all([
+    prisma.messageBlob.count(),
+    prisma.mailboxMessage.count(),
+    prisma.queueEntry.count(),
+    prisma.quarantineEntry.count(),
+  ]);
+  return { blobs, messages, entries, quarantined };
+}
+
 export async function alias(prisma: PrismaClient, address: string, targets: string[]) {
   const [localPart, domainName] = address.split('@') as [string, string];
   const domain = await prisma.domain.findUniqueOrThrow({ where: { name: domainName } });

@@ -1,5 +1,5 @@
 /** Mail-data fixtures for the storage and mailbox tests, made straight in the database. */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PrismaClient } from '@schoolmail/prisma';
@@ -20,6 +20,15 @@ export async function createAccounts(prisma: PrismaClient, domain: { id: number;
     ids.push((await prisma.account.create({ data: { address, localPart, domainId: domain.id, passwordHash: '{SCRYPT}x' } })).id);
   }
   return ids;
+}
+
+/** Every file under a unit's directory `root`, relative, excluding the quarantine and trash areas. */
+export function filesUnder(root: string, prefix = ''): string[] {
+  return readdirSync(join(root, prefix), { withFileTypes: true }).flatMap((entry) => {
+    const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) return ['quarantine', 'trash'].includes(relative) ? [] : filesUnder(root, relative);
+    return [relative];
+  });
 }
 
 export function temporaryDirectory(label: string) {

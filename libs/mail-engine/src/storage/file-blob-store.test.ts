@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../../test/support/database.js';
-import { createAccounts, createMailDomain, createStorageUnit, temporaryDirectory } from '../../../../test/support/storage.js';
+import { createAccounts, createMailDomain, createStorageUnit, filesUnder, temporaryDirectory } from '../../../../test/support/storage.js';
 import { PrismaMailboxes } from '../mailbox/prisma-mailboxes.js';
 import { blobPath, quarantineDirectory } from './blob-paths.js';
 import { startStorageSweeper, sweepUnreferencedBlobs } from './blob-sweeper.js';
@@ -21,15 +21,6 @@ const logged: string[] = [];
 
 const message = (n: number | string, body = 'Hello') => Buffer.from(`From: a@example.org\r\nSubject: test ${n}\r\n\r\n${body}\r\n`);
 const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
-
-/** Every file under `root`, relative, excluding the quarantine and trash areas. */
-function filesUnder(root: string, prefix = ''): string[] {
-  return readdirSync(join(root, prefix), { withFileTypes: true }).flatMap((entry) => {
-    const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) return ['quarantine', 'trash'].includes(relative) ? [] : filesUnder(root, relative);
-    return [relative];
-  });
-}
 
 beforeAll(async () => {
   db = await createTestDatabase();

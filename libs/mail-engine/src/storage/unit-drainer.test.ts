@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../../test/support/database.js';
-import { createAccounts, createMailDomain, createStorageUnit, temporaryDirectory } from '../../../../test/support/storage.js';
+import { createAccounts, createMailDomain, createStorageUnit, filesUnder, temporaryDirectory } from '../../../../test/support/storage.js';
 import { PrismaMailboxes } from '../mailbox/prisma-mailboxes.js';
 import { blobPath, quarantineDirectory } from './blob-paths.js';
 import { FileBlobStore } from './file-blob-store.js';
@@ -16,15 +16,6 @@ let counter = 0;
 
 const message = (label: string, size = 200) => Buffer.from(`Subject: ${label} ${++counter}\r\n\r\n${'x'.repeat(size)}\r\n`);
 const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
-
-/** Every blob file under a unit, relative, excluding the quarantine and trash areas. */
-function filesUnder(root: string, prefix = ''): string[] {
-  return readdirSync(join(root, prefix), { withFileTypes: true }).flatMap((entry) => {
-    const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) return ['quarantine', 'trash'].includes(relative) ? [] : filesUnder(root, relative);
-    return [relative];
-  });
-}
 
 const newStore = () => new FileBlobStore(db.prisma, { dataDir: temporaryDirectory('data'), unitRefreshMs: 0, log: (line) => logged.push(line) });
 const drainer = (store: FileBlobStore, options: DrainOptions = {}) =>
